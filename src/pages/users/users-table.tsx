@@ -1,0 +1,211 @@
+import { useId, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import type { Role } from '@neon/sdk/raw';
+import { Button } from '@/components/ui/button';
+
+export type SortKey = 'name' | 'created';
+export interface Sort {
+  key: SortKey;
+  direction: 'asc' | 'desc';
+}
+
+export interface UserRow {
+  role: Role;
+  databases: string[];
+  busy: boolean;
+  failure?: string;
+}
+
+interface UsersTableProps {
+  branchName: string;
+  rows: UserRow[];
+  sort: Sort;
+  onSortChange: (sort: Sort) => void;
+  onDelete: (role: Role, opener: HTMLElement) => void;
+  onReset: (role: Role, opener: HTMLElement) => void;
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Why a row's action is unavailable, or null when it can be used. */
+export function deleteBlocker(row: UserRow): string | null {
+  if (row.role.protected) return `${row.role.name} is a protected system user: it cannot be deleted.`;
+  if (row.databases.length > 0) {
+    const list = row.databases.join(', ');
+    return `${row.role.name} owns ${row.databases.length === 1 ? 'database' : 'databases'} ${list}: delete or reassign ${row.databases.length === 1 ? 'it' : 'them'} first.`;
+  }
+  if (row.busy) return 'Changes to this user are still being applied.';
+  return null;
+}
+
+export function resetBlocker(row: UserRow): string | null {
+  if (row.role.protected) return `${row.role.name} is a protected system user: its password cannot be reset.`;
+  if (row.busy) return 'Changes to this user are still being applied.';
+  return null;
+}
+
+export function UsersTable({ branchName, rows, sort, onSortChange, onDelete, onReset }: UsersTableProps) {
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+  useLayoutEffect(() => {
+    const top = bodyRef.current?.getBoundingClientRect().top ?? 0;
+    setScrollMargin(top + window.scrollY);
+  }, []);
+
+  // Rows are virtualised against the window so 10,000 users paint as fast as 10.
+  const virtualizer = useWindowVirtualizer({
+    count: rows.length,
+    estimateSize: () => 57,
+    overscan: 12,
+    scrollMargin,
+    getItemKey: (index) => rows[index].role.name,
+  });
+  const items = virtualizer.getVirtualItems();
+  const paddingTop = items.length > 0 ? items[0].start - scrollMargin : 0;
+  const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items[items.length - 1].end - scrollMargin) : 0;
+
+  const header = (key: SortKey, label: string) => {
+    const active = sort.key === key;
+    const ariaSort = active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none';
+    return (
+      <th scope="col" aria-sort={ariaSort} className={`col-${key}`}>
+        <button
+          type="button"
+          className="sort-button"
+          onClick={() =>
+            onSortChange({ key, direction: active && sort.direction === 'asc' ? 'desc' : active ? 'asc' : key === 'created' ? 'desc' : 'asc' })
+          }
+        >
+          {label}
+          <span aria-hidden="true" className="sort-mark">
+            {active ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <table className="users-table" aria-rowcount={rows.length + 1}>
+      <caption className="sr-only">Users on branch {branchName}</caption>
+      <thead>
+        <tr aria-rowindex={1}>
+          {header('name', 'Name')}
+          {header('created', 'Created')}
+          <th scope="col" className="col-dbs">
+            Databases owned
+          </th>
+          <th scope="col" className="col-actions">
+            <span className="sr-only">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody ref={bodyRef}>
+        {paddingTop > 0 ? (
+          <tr aria-hidden="true" className="spacer">
+            <td colSpan={4} style={{ height: paddingTop }} />
+          </tr>
+        ) : null}
+        {items.map((item) => (
+          <UserTableRow
+            key={item.key}
+            index={item.index}
+            measureRef={virtualizer.measureElement}
+            row={rows[item.index]}
+            onDelete={onDelete}
+            onReset={onReset}
+          />
+        ))}
+        {paddingBottom > 0 ? (
+          <tr aria-hidden="true" className="spacer">
+            <td colSpan={4} style={{ height: paddingBottom }} />
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
+  );
+}
+
+interface UserTableRowProps {
+  index: number;
+  row: UserRow;
+  measureRef: (element: HTMLTableRowElement | null) => void;
+  onDelete: (role: Role, opener: HTMLElement) => void;
+  onReset: (role: Role, opener: HTMLElement) => void;
+}
+
+function UserTableRow({ index, row, measureRef, onDelete, onReset }: UserTableRowProps) {
+  const id = useId();
+  const { role } = row;
+  const deleteReason = deleteBlocker(row);
+  const resetReason = resetBlocker(row);
+  // aria-disabled rather than disabled keeps the button focusable, so keyboard and
+  // screen-reader users can still reach it and hear why it is unavailable.
+  const guard = (reason: string | null, action: (role: Role, opener: HTMLElement) => void) => (event: MouseEvent<HTMLButtonElement>) => {
+    if (!reason) action(role, event.currentTarget);
+  };
+
+  return (
+    <tr ref={measureRef} data-index={index} aria-rowindex={index + 2} aria-busy={row.busy || undefined}>
+      <th scope="row" className="col-name">
+        <span className="role-name">{role.name}</span>
+        {role.protected ? (
+          <span className="badge" title="Managed by Neon">
+            Protected
+          </span>
+        ) : null}
+        {row.busy ? (
+          <span className="badge badge-progress" role="status">
+            <span className="spinner" aria-hidden="true" /> Applying changes…
+          </span>
+        ) : null}
+        {row.failure ? (
+          <span className="badge badge-danger" role="status">
+            Last change failed: {row.failure}
+          </span>
+        ) : null}
+      </th>
+      <td className="col-created">
+        <time dateTime={role.created_at}>{dateFormat.format(new Date(role.created_at))}</time>
+      </td>
+      <td className="col-dbs">{row.databases.length > 0 ? row.databases.join(', ') : <span className="muted">—</span>}</td>
+      <td className="col-actions">
+        <div className="row-actions">
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={`Reset password of ${role.name}`}
+            aria-disabled={resetReason ? true : undefined}
+            aria-describedby={resetReason ? `${id}-reset` : undefined}
+            title={resetReason ?? undefined}
+            onClick={guard(resetReason, onReset)}
+          >
+            Reset password
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            className="btn-danger-text"
+            aria-label={`Delete user ${role.name}`}
+            aria-disabled={deleteReason ? true : undefined}
+            aria-describedby={deleteReason ? `${id}-delete` : undefined}
+            title={deleteReason ?? undefined}
+            onClick={guard(deleteReason, onDelete)}
+          >
+            Delete
+          </Button>
+          {resetReason ? (
+            <span id={`${id}-reset`} className="sr-only">
+              {resetReason}
+            </span>
+          ) : null}
+          {deleteReason ? (
+            <span id={`${id}-delete`} className="sr-only">
+              {deleteReason}
+            </span>
+          ) : null}
+        </div>
+      </td>
+    </tr>
+  );
+}
