@@ -5,6 +5,32 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  server: {
+    // `npm run dev`: the API (and its session cookie) come from the real server.
+    proxy: { '/api': { target: 'http://127.0.0.1:4000', changeOrigin: false } },
+  },
+  build: {
+    rolldownOptions: {
+      treeshake: {
+        // @neon/sdk/raw wraps each of its ~180 endpoints with `wrapRaw(fn)` at module
+        // level; the calls are pure but not annotated, so without this every endpoint
+        // (≈25 KiB gzip) would ship although the console uses nine.
+        manualPureFunctions: ['wrapRaw'],
+      },
+      output: {
+        advancedChunks: {
+          // One long-cached vendor chunk for what every page needs; Radix stays with the
+          // lazily loaded dialogs.
+          groups: [
+            {
+              name: 'vendor',
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack|@neon)[\\/]/,
+            },
+          ],
+        },
+      },
+    },
+  },
   test: {
     projects: [
       {
@@ -21,6 +47,7 @@ export default defineConfig({
           name: 'page',
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/test/setup.ts'],
         },
       },
     ],

@@ -1,0 +1,63 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, in one place (documented in README.md). */
+export interface Config {
+  host: string;
+  port: number;
+  /** Directory of the SQLite store, or ':memory:' for a throwaway one. */
+  dataDir: string;
+  /** Fixed API key; when absent one is generated and kept in the data directory. */
+  apiKey: string | undefined;
+  /** Login of the local account (GET /users/me); names each new project's default user. */
+  account: string;
+  seed: boolean;
+  operationMs: number;
+  faults: boolean;
+  rateLimitPerMinute: number;
+  rateLimitPerSecond: number;
+  maxBodyBytes: number;
+  /** Extra host names accepted in the Host header besides loopback names and `host`. */
+  allowedHosts: string[];
+  /** When set, /api/v2 is forwarded to this upstream Neon API instead of the local one. */
+  upstreamUrl: string | undefined;
+  /** Directory holding the built console. */
+  consoleDir: string;
+  quiet: boolean;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cwd = process.cwd();
+  const dataDir = env.NEON_LOCAL_DATA_DIR ?? path.join(cwd, '.neon-local');
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: int(env.PORT, 4000, 'PORT'),
+    dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
+    apiKey: env.NEON_API_KEY || undefined,
+    account: env.NEON_LOCAL_ACCOUNT || 'demo',
+    seed: bool(env.NEON_LOCAL_SEED, true),
+    operationMs: int(env.NEON_LOCAL_OPERATION_MS, 500, 'NEON_LOCAL_OPERATION_MS'),
+    faults: bool(env.NEON_LOCAL_FAULTS, false),
+    rateLimitPerMinute: int(env.NEON_LOCAL_RATE_LIMIT_PER_MINUTE, 700, 'NEON_LOCAL_RATE_LIMIT_PER_MINUTE'),
+    rateLimitPerSecond: int(env.NEON_LOCAL_RATE_LIMIT_PER_SECOND, 40, 'NEON_LOCAL_RATE_LIMIT_PER_SECOND'),
+    maxBodyBytes: int(env.NEON_LOCAL_MAX_BODY_BYTES, 1024 * 1024, 'NEON_LOCAL_MAX_BODY_BYTES'),
+    allowedHosts: (env.NEON_LOCAL_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    upstreamUrl: env.NEON_API_URL || undefined,
+    consoleDir: path.resolve(env.NEON_LOCAL_CONSOLE_DIR ?? path.join(cwd, 'dist')),
+    quiet: bool(env.NEON_LOCAL_QUIET, false),
+  };
+}

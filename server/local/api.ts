@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { ApiEnv, LocalContext } from './context.ts';
+import { ApiError } from './errors.ts';
+import { NEON_SPEC_PATHS } from './spec-paths.ts';
+import { projectRoutes } from './routes/projects.ts';
+import { branchRoutes } from './routes/branches.ts';
+import { roleRoutes } from './routes/roles.ts';
+import { databaseRoutes } from './routes/databases.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { userRoutes } from './routes/users.ts';
+
+const specRoutes = NEON_SPEC_PATHS.map(([template, methods]) => ({
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  methods,
+}));
+
+/** Neon's spec knows the path: 501 for a method we do not implement, 405 for one Neon lacks. */
+function unimplemented(method: string, path: string): ApiError {
+  const known = specRoutes.filter((r) => r.pattern.test(path));
+  if (!known.length) return new ApiError(404, 'NOT_FOUND', `no such endpoint: ${method} /api/v2${path}`);
+  if (known.some((r) => r.methods.includes(method))) {
+    return new ApiError(501, 'NOT_IMPLEMENTED', `${method} /api/v2${path} is part of Neon's API but not implemented by the local server`);
+  }
+  const allowed = [...new Set(known.flatMap((r) => r.methods))].join(', ');
+  return new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on /api/v2${path} (allowed: ${allowed})`, { Allow: allowed });
+}
+
+/** The local Neon API v2, mounted at /api/v2 (auth and limits are in front of it). */
+export function localApi(ctx: LocalContext) {
+  return new Hono<ApiEnv>()
+    .route('/', projectRoutes(ctx))
+    .route('/', branchRoutes(ctx))
+    .route('/', roleRoutes(ctx))
+    .route('/', databaseRoutes(ctx))
+    .route('/', endpointRoutes(ctx))
+    .route('/', operationRoutes(ctx))
+    .route('/', userRoutes(ctx))
+    .all('*', (c) => {
+      throw unimplemented(c.req.method, c.req.path.replace(/^\/api\/v2/, ''));
+    });
+}

@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ApiEnv, LocalContext } from '../context.ts';
+import * as shape from '../shapes.ts';
+import { databaseNameProblem, readBody } from '../validation.ts';
+
+const createBody = z.object({
+  database: z.object({
+    name: z.string().superRefine((name, ctx) => {
+      const problem = databaseNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    owner_name: z.string().min(1),
+  }),
+});
+
+const DATABASE = '/projects/:projectId/branches/:branchId/databases/:databaseName';
+
+export function databaseRoutes({ store, now }: LocalContext) {
+  return new Hono<ApiEnv>()
+    .get('/projects/:projectId/branches/:branchId/databases', (c) => {
+      const databases = store.listDatabases(c.req.param('projectId'), c.req.param('branchId'));
+      return c.json({ databases: databases.map(shape.database) });
+    })
+    .post('/projects/:projectId/branches/:branchId/databases', async (c) => {
+      const { database } = await readBody(c, createBody);
+      const created = store.createDatabase(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        { name: database.name, owner: database.owner_name },
+        { failOperationsWith: c.get('failOperationsWith') },
+      );
+      const t = now();
+      return c.json({ database: shape.database(created.value), operations: created.operations.map((o) => shape.operation(o, t)) }, 201);
+    })
+    .get(DATABASE, (c) => {
+      const db = store.database(c.req.param('projectId'), c.req.param('branchId'), c.req.param('databaseName'));
+      return c.json({ database: shape.database(db) });
+    })
+    .delete(DATABASE, (c) => {
+      const deleted = store.deleteDatabase(c.req.param('projectId'), c.req.param('branchId'), c.req.param('databaseName'), {
+        failOperationsWith: c.get('failOperationsWith'),
+      });
+      if (!deleted.value) return c.body(null, 204);
+      const t = now();
+      return c.json({ database: shape.database(deleted.value), operations: deleted.operations.map((o) => shape.operation(o, t)) });
+    });
+}

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ApiEnv, LocalContext } from '../context.ts';
+import * as shape from '../shapes.ts';
+import { readBody, roleName } from '../validation.ts';
+import { ApiError } from '../errors.ts';
+
+const createBody = z.object({
+  role: z.object({ name: roleName, no_login: z.boolean().optional() }),
+});
+
+const ROLE = '/projects/:projectId/branches/:branchId/roles/:roleName';
+
+export function roleRoutes({ store, now }: LocalContext) {
+  return new Hono<ApiEnv>()
+    .get('/projects/:projectId/branches/:branchId/roles', (c) => {
+      const roles = store.listRoles(c.req.param('projectId'), c.req.param('branchId'));
+      return c.json({ roles: roles.map((r) => shape.role(r)) });
+    })
+    .post('/projects/:projectId/branches/:branchId/roles', async (c) => {
+      const { role } = await readBody(c, createBody);
+      const created = store.createRole(c.req.param('projectId'), c.req.param('branchId'), role.name, {
+        failOperationsWith: c.get('failOperationsWith'),
+      });
+      const t = now();
+      c.header('Cache-Control', 'no-store');
+      return c.json({ role: shape.role(created.value, true), operations: created.operations.map((o) => shape.operation(o, t)) }, 201);
+    })
+    .get(ROLE, (c) => {
+      const role = store.role(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'));
+      return c.json({ role: shape.role(role) });
+    })
+    .delete(ROLE, (c) => {
+      const deleted = store.deleteRole(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'), {
+        failOperationsWith: c.get('failOperationsWith'),
+      });
+      if (!deleted.value) return c.body(null, 204);
+      const t = now();
+      return c.json({ role: shape.role(deleted.value), operations: deleted.operations.map((o) => shape.operation(o, t)) });
+    })
+    .post(`${ROLE}/reset_password`, (c) => {
+      // No body is read: Neon's own client posts an empty form-encoded one here.
+      const reset = store.resetPassword(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'), {
+        failOperationsWith: c.get('failOperationsWith'),
+      });
+      const t = now();
+      c.header('Cache-Control', 'no-store');
+      return c.json({ role: shape.role(reset.value, true), operations: reset.operations.map((o) => shape.operation(o, t)) });
+    })
+    .get(`${ROLE}/reveal_password`, (c) => {
+      const projectId = c.req.param('projectId');
+      const role = store.role(projectId, c.req.param('branchId'), c.req.param('roleName'));
+      if (!store.project(projectId).store_passwords || role.password === null) {
+        throw new ApiError(412, 'PRECONDITION_FAILED', 'passwords are not stored for this project, or this role has none');
+      }
+      c.header('Cache-Control', 'no-store');
+      return c.json({ password: role.password });
+    });
+}

@@ -1,0 +1,181 @@
+// Renders stored rows as the JSON of Neon's OpenAPI spec (required fields always present).
+import type { BranchRow, DatabaseRow, EndpointRow, ProjectRow, RoleRow } from './store.ts';
+import { operationStatus, operationUpdatedAt, type OperationRow } from './operations.ts';
+import { formatLsn } from './lsn.ts';
+
+/** RFC 3339 at second precision, as Neon prints its timestamps. */
+export const time = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+export interface Account {
+  login: string;
+  email: string;
+  id: string;
+}
+
+const PROXY_HOST = 'local.neon.localhost';
+
+const usage = {
+  active_time_seconds: 0,
+  compute_time_seconds: 0,
+  written_data_bytes: 0,
+  data_transfer_bytes: 0,
+  cpu_used_sec: 0,
+};
+
+function projectCommon(p: ProjectRow, account: Account) {
+  return {
+    id: p.id,
+    platform_id: 'aws',
+    region_id: p.region_id,
+    name: p.name,
+    provisioner: 'k8s-neonvm',
+    default_endpoint_settings: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 2, suspend_timeout_seconds: 0 },
+    settings: { allowed_ips: { ips: [], protected_branches_only: false }, enable_logical_replication: false },
+    pg_version: p.pg_version,
+    proxy_host: `${p.region_id}.${PROXY_HOST}`,
+    branch_logical_size_limit: 512,
+    branch_logical_size_limit_bytes: 536870912,
+    store_passwords: p.store_passwords === 1,
+    cpu_used_sec: 0,
+    creation_source: 'console',
+    history_retention_seconds: p.history_retention_seconds,
+    created_at: time(p.created_at),
+    updated_at: time(p.updated_at),
+    owner_id: account.id,
+  };
+}
+
+function consumptionPeriod(now: number) {
+  const d = new Date(now);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { start: time(start), end: time(end) };
+}
+
+export function projectListItem(p: ProjectRow, account: Account) {
+  return { ...projectCommon(p, account), active_time: 0 };
+}
+
+export function project(p: ProjectRow, account: Account, now: number) {
+  const period = consumptionPeriod(now);
+  return {
+    ...projectCommon(p, account),
+    ...usage,
+    data_storage_bytes_hour: 0,
+    consumption_period_start: period.start,
+    consumption_period_end: period.end,
+    owner: { email: account.email, name: account.login, branches_limit: 5000, subscription_type: 'free_v3' },
+  };
+}
+
+export function branch(b: BranchRow) {
+  return {
+    id: b.id,
+    project_id: b.project_id,
+    ...(b.parent_id ? { parent_id: b.parent_id } : {}),
+    ...(b.parent_lsn !== null ? { parent_lsn: formatLsn(b.parent_lsn) } : {}),
+    ...(b.parent_timestamp !== null ? { parent_timestamp: time(b.parent_timestamp) } : {}),
+    name: b.name,
+    current_state: 'ready',
+    state_changed_at: time(b.created_at),
+    logical_size: 30_785_536,
+    creation_source: 'console',
+    primary: b.is_default === 1,
+    default: b.is_default === 1,
+    protected: b.protected === 1,
+    ...usage,
+    created_at: time(b.created_at),
+    updated_at: time(b.updated_at),
+    init_source: 'parent-data',
+  };
+}
+
+export function endpoint(e: EndpointRow, p: ProjectRow) {
+  return {
+    host: `${e.id}.${p.region_id}.${PROXY_HOST}`,
+    id: e.id,
+    project_id: e.project_id,
+    branch_id: e.branch_id,
+    autoscaling_limit_min_cu: 0.25,
+    autoscaling_limit_max_cu: 2,
+    region_id: p.region_id,
+    type: e.type,
+    current_state: 'idle',
+    settings: {},
+    pooler_enabled: false,
+    pooler_mode: 'transaction',
+    disabled: false,
+    passwordless_access: true,
+    creation_source: 'console',
+    created_at: time(e.created_at),
+    updated_at: time(e.updated_at),
+    proxy_host: `${p.region_id}.${PROXY_HOST}`,
+    suspend_timeout_seconds: 0,
+    provisioner: 'k8s-neonvm',
+  };
+}
+
+/** A role; the password only where Neon returns one (create, reset). */
+export function role(r: RoleRow, withPassword = false) {
+  return {
+    branch_id: r.branch_id,
+    name: r.name,
+    ...(withPassword && r.password !== null ? { password: r.password } : {}),
+    protected: r.protected === 1,
+    created_at: time(r.created_at),
+    updated_at: time(r.updated_at),
+  };
+}
+
+export function database(d: DatabaseRow) {
+  return {
+    id: d.id,
+    branch_id: d.branch_id,
+    name: d.name,
+    owner_name: d.owner_name,
+    created_at: time(d.created_at),
+    updated_at: time(d.updated_at),
+  };
+}
+
+export function operation(o: OperationRow, now: number) {
+  const status = operationStatus(o, now);
+  const done = status === 'finished' || status === 'failed';
+  return {
+    id: o.id,
+    project_id: o.project_id,
+    ...(o.branch_id ? { branch_id: o.branch_id } : {}),
+    ...(o.endpoint_id ? { endpoint_id: o.endpoint_id } : {}),
+    action: o.action,
+    status,
+    ...(status === 'failed' && o.error ? { error: o.error } : {}),
+    failures_count: status === 'failed' ? 1 : 0,
+    created_at: time(o.created_at),
+    updated_at: time(operationUpdatedAt(o, now)),
+    total_duration_ms: done ? o.finish_at - o.created_at : Math.max(0, now - o.created_at),
+  };
+}
+
+/** Neon's ConnectionDetails for a database's owner: the URI has each part percent-encoded. */
+export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {
+  const e = encodeURIComponent;
+  const password = owner.password ?? '';
+  return {
+    connection_uri: `postgresql://${e(owner.name)}:${e(password)}@${host}/${e(db.name)}?sslmode=require`,
+    connection_parameters: {
+      database: db.name,
+      password,
+      role: owner.name,
+      host,
+      pooler_host: host.replace(/^(ep-[^.]+)/, '$1-pooler'),
+    },
+  };
+}
+
+/** Connection details for each database whose owner has a password. */
+export function connectionUris(roles: RoleRow[], databases: DatabaseRow[], host: string) {
+  return databases.flatMap((db) => {
+    const owner = roles.find((r) => r.name === db.owner_name);
+    return owner?.password ? [connectionDetails(owner, host, db)] : [];
+  });
+}

@@ -1,0 +1,74 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { ApiError, badRequest } from './errors.ts';
+
+const RESERVED_NAMES = new Set(['neon_superuser', 'cloud_admin', 'zenith_admin', 'public', 'none']);
+export const MAX_NAME_BYTES = 63;
+
+/** Postgres identifiers for roles: 1–63 bytes of UTF-8, no control characters, not reserved. */
+export function roleNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'role name must not be empty';
+  if (name.trim().length === 0) return 'role name must not be only white space';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'role name must not contain control characters';
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) return `role name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
+  if (name.toLowerCase().startsWith('pg_') || RESERVED_NAMES.has(name)) return `role name ${JSON.stringify(name)} is reserved`;
+  return undefined;
+}
+
+export function databaseNameProblem(name: string): string | undefined {
+  if (name.trim().length === 0) return 'database name must not be empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'database name must not contain control characters';
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) return `database name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
+  return undefined;
+}
+
+export const roleName = z.string().superRefine((name, ctx) => {
+  const problem = roleNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Reads a JSON body and validates it with zod, answering Neon-shaped errors: 415 for another
+ * content type, 400 for malformed JSON or a body that does not fit. An `optional` body may be absent.
+ */
+export async function readBody<T extends z.ZodType>(c: Context, schema: T, { optional = false } = {}): Promise<z.output<T>> {
+  const raw = await c.req.text();
+  let body: unknown = {};
+  if (raw.trim() !== '' || !optional) {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+    if (!JSON_TYPE.test(type)) {
+      throw new ApiError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `request body must be JSON (Content-Type: application/json), got ${JSON.stringify(type || 'none')}`,
+      );
+    }
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw badRequest('request body is not valid JSON');
+    }
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw badRequest(describe(parsed.error));
+  return parsed.data;
+}
+
+/** Parses query parameters with zod, answering 400 with what is wrong. */
+export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw badRequest(describe(parsed.error));
+  return parsed.data;
+}

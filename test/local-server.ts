@@ -1,0 +1,46 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../server/config.ts';
+import { createApp, type Log } from '../server/app.ts';
+import { SESSION_COOKIE, sessionToken } from '../server/auth.ts';
+
+export interface LocalServer {
+  url: string;
+  apiKey: string;
+  /** `name=value`, to send as the Cookie header the way the console's browser would. */
+  sessionCookie: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real server in-process on a free port: in-memory store, demo seed, instant
+ * operations and no rate limits unless `env` says otherwise.
+ */
+export async function startLocalServer(env: Record<string, string> = {}, log?: Log): Promise<LocalServer> {
+  const config = loadConfig({
+    NEON_LOCAL_DATA_DIR: ':memory:',
+    NEON_LOCAL_OPERATION_MS: '0',
+    NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
+    NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
+    NEON_API_KEY: 'test-api-key',
+    PORT: '0',
+    ...env,
+  });
+  const server = createApp(config, log);
+  const httpServer = serve({ fetch: server.app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => httpServer.once('listening', () => resolve()));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey: server.apiKey,
+    sessionCookie: `${SESSION_COOKIE}=${sessionToken(server.apiKey)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        httpServer.close(() => {
+          server.close();
+          resolve();
+        });
+        (httpServer as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
