@@ -10,6 +10,8 @@ export default defineConfig({
     proxy: { '/api': { target: 'http://127.0.0.1:4000', changeOrigin: false } },
   },
   build: {
+    // dist/.vite/manifest.json: the bundle budget (npm test) and `npm run bench` read the users page's chunks from it.
+    manifest: true,
     rolldownOptions: {
       treeshake: {
         // @neon/sdk/raw wraps each of its ~180 endpoints with `wrapRaw(fn)` at module
