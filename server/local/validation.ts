@@ -13,7 +13,7 @@ export function roleNameProblem(name: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'role name must not contain control characters';
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_NAME_BYTES) return `role name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
-  if (name.toLowerCase().startsWith('pg_') || RESERVED_NAMES.has(name)) return `role name ${JSON.stringify(name)} is reserved`;
+  if (name.startsWith('pg_') || RESERVED_NAMES.has(name)) return `role name ${JSON.stringify(name)} is reserved`;
   // URLs treat these as dot segments, so no client could address such a role afterwards.
   if (name === '.' || name === '..') return `role name ${JSON.stringify(name)} cannot be used in a URL path`;
   return undefined;
