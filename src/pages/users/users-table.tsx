@@ -148,17 +148,17 @@ function UserTableRow({ index, row, measureRef, onDelete, onReset }: UserTableRo
   return (
     <tr ref={measureRef} data-index={index} aria-rowindex={index + 2} aria-busy={row.busy || undefined}>
       <th scope="row" className="col-name">
-        <span className="role-name">{role.name}</span>
+        <span className="role-name">{role.name}</span>{' '}
         {role.protected ? (
           <span className="badge" title="Managed by Neon">
             Protected
           </span>
-        ) : null}
+        ) : null}{' '}
         {row.busy ? (
           <span className="badge badge-progress" role="status">
             <span className="spinner" aria-hidden="true" /> Applying changes…
           </span>
-        ) : null}
+        ) : null}{' '}
         {row.failure ? (
           <span className="badge badge-danger" role="status">
             Last change failed: {row.failure}
