@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { renderConsole, startConsoleServer, type ConsoleServer } from '@/test/console-harness';
+
+let server: ConsoleServer;
+let projectId: string;
+beforeEach(async () => {
+  server = await startConsoleServer();
+  const { projects } = await server.api<{ projects: Array<{ id: string }> }>('/projects');
+  projectId = projects[0].id;
+});
+afterEach(async () => {
+  await server.close();
+});
+
+async function openPage() {
+  const view = renderConsole(`/projects/${projectId}/settings/users`);
+  await screen.findByRole('table', { name: 'Users on branch main' });
+  return view;
+}
+
+describe('delete rules', () => {
+  it('disables delete for owners (naming their databases) and delete and reset for protected users', async () => {
+    await openPage();
+    const deleteReporting = screen.getByRole('button', { name: 'Delete user reporting' });
+    expect(deleteReporting).toHaveAttribute('aria-disabled', 'true');
+    expect(deleteReporting).toHaveAccessibleDescription(/owns database analytics/);
+    expect(screen.getByRole('button', { name: 'Delete user demo' })).toHaveAccessibleDescription(/owns database neondb/);
+
+    const deleteWeb = screen.getByRole('button', { name: 'Delete user web_access' });
+    const resetWeb = screen.getByRole('button', { name: 'Reset password of web_access' });
+    expect(deleteWeb).toHaveAttribute('aria-disabled', 'true');
+    expect(deleteWeb).toHaveAccessibleDescription(/protected system user/);
+    expect(resetWeb).toHaveAttribute('aria-disabled', 'true');
+    expect(resetWeb).toHaveAccessibleDescription(/protected system user/);
+
+    // Still reachable by keyboard, and inert.
+    deleteWeb.focus();
+    deleteWeb.click();
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Delete user sally' })).not.toHaveAttribute('aria-disabled');
+  });
+});
+
+describe('Delete', () => {
+  it('asks "Delete user sally?" with Cancel focused, and deletes on confirm', async () => {
+    const { user } = await openPage();
+    await user.click(screen.getByRole('button', { name: 'Delete user sally' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
+    expect(dialog).toHaveAccessibleDescription(/removes the user sally from branch main/);
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Delete user sally' })).toHaveFocus());
+
+    await user.keyboard('{Enter}');
+    const again = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
+    await user.click(within(again).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    await waitFor(() => expect(screen.queryByRole('rowheader', { name: /^sally/ })).not.toBeInTheDocument());
+    // Its row is gone, so focus lands on New User rather than on nothing.
+    await waitFor(() => expect(screen.getByRole('button', { name: 'New User' })).toHaveFocus());
+  });
+
+  it('stays open with Neon’s message when the delete is refused', async () => {
+    const { user } = await openPage();
+    await server.fault({ method: 'DELETE', path: '/projects/*/branches/*/roles/*', status: 500, message: 'cannot drop role sally right now' });
+    await user.click(screen.getByRole('button', { name: 'Delete user sally' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('cannot drop role sally right now');
+    expect(screen.getByRole('alertdialog', { name: 'Delete user sally?' })).toBeInTheDocument();
+    // The modal hides the page from assistive tech, hence hidden: true.
+    expect(screen.getByRole('rowheader', { name: /^sally/, hidden: true })).toBeInTheDocument();
+  });
+
+  it('shows the server’s refusal for an owner deleted behind the page’s back', async () => {
+    const { user } = await openPage();
+    // Another client makes sally own a database after the page loaded its lists.
+    const { branches } = await server.api<{ branches: Array<{ id: string; default: boolean }> }>(`/projects/${projectId}/branches`);
+    const main = branches.find((b) => b.default)!;
+    await user.click(screen.getByRole('button', { name: 'Delete user sally' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
+    await server.api(`/projects/${projectId}/branches/${main.id}/databases`, {
+      method: 'POST',
+      body: JSON.stringify({ database: { name: 'sallys_db', owner_name: 'sally' } }),
+    });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(/sally/);
+  });
+});
+
+describe('Reset password', () => {
+  it('confirms with "Sure, reset", then shows the new password once', async () => {
+    const { user } = await openPage();
+    await user.click(screen.getByRole('button', { name: 'Reset password of sally' }));
+    const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of sally?' });
+    expect(within(confirm).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'New password for sally' });
+    expect(dialog).toHaveAccessibleDescription(/cannot see it again/);
+    const password = (within(dialog).getByLabelText('Password') as HTMLInputElement).value;
+    expect(password).not.toBe('');
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(document.body.innerHTML).not.toContain(password);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Reset password of sally' })).toHaveFocus());
+  });
+
+  it('shows a failed operation on the row instead of swallowing it', async () => {
+    const { user } = await openPage();
+    await server.fault({ method: 'POST', path: '/projects/*/branches/*/roles/*/reset_password', fail_operations: 'compute did not apply the config' });
+    await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
+    const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of casey?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(await screen.findByText(/Last change failed: compute did not apply the config/)).toBeInTheDocument();
+  });
+});
+
+describe('operations', () => {
+  it('shows progress on the row while its operations run, then refreshes', async () => {
+    await server.close();
+    server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '600' });
+    projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
+    const { user } = await openPage();
+    await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
+    const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of casey?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+
+    const row = screen.getByRole('rowheader', { name: /^casey/ }).closest('tr')!;
+    expect(await within(row).findByText(/Applying changes/)).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Delete user casey' })).toHaveAttribute('aria-disabled', 'true');
+    await waitFor(() => expect(within(row).queryByText(/Applying changes/)).not.toBeInTheDocument(), { timeout: 5000 });
+    expect(within(row).getByRole('button', { name: 'Delete user casey' })).not.toHaveAttribute('aria-disabled');
+  });
+});
