@@ -29,6 +29,7 @@ const IMPLEMENTED: [string, string, number[]][] = [
   ['GET', PROJECTS, [200]],
   ['POST', PROJECTS, [201]],
   ['GET', PROJECT, [200]],
+  ['GET', '/projects/shared', [200]],
   ['GET', BRANCHES, [200]],
   ['POST', BRANCHES, [201]],
   ['GET', BRANCH, [200]],
@@ -161,6 +162,8 @@ describe('responses of the local server', () => {
     const paged = await call(api, 'GET', PROJECTS, {}, { query: '?limit=1' });
     await call(api, 'GET', PROJECTS, {}, { query: `?limit=1&cursor=${paged.body.pagination.cursor}` });
     expect((await call(api, 'GET', PROJECT, p())).body.project.id).toBe(projectId);
+    // neonctl's `projects list` asks for these too; "shared" is not a project id.
+    expect((await call(api, 'GET', '/projects/shared')).body.projects).toEqual([]);
   });
 
   it('branches: list (plain and paged), create (plain, with endpoint, at an LSN, at a time), get, delete', async () => {

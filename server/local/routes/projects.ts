@@ -89,6 +89,12 @@ export function projectRoutes({ store, account, now }: LocalContext) {
         201,
       );
     })
+    // Before /projects/:projectId, which would take "shared" for an id. neonctl's
+    // `projects list` also lists shared projects; a local account has none.
+    .get('/projects/shared', (c) => {
+      parseQuery(listQuery, c.req.query());
+      return c.json({ projects: [] });
+    })
     .get('/projects/:projectId', (c) => {
       const project = store.project(c.req.param('projectId'));
       return c.json({ project: shape.project(project, account, now()) });

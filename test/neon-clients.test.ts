@@ -1,0 +1,203 @@
+// Neon's own clients, unchanged, against the local server over HTTP: the official SDK, the
+// older axios-based api-client, and the neonctl CLI through its --api-host flag.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNeonClient } from '@neon/sdk';
+import { createApiClient } from '@neondatabase/api-client';
+import { startLocalServer, type LocalServer } from './local-server.ts';
+import type { Body } from './api.ts';
+
+const run = promisify(execFile);
+const NEONCTL = path.resolve('node_modules/.bin/neonctl');
+
+let server: LocalServer;
+let projectId: string;
+let mainId: string;
+
+async function rest(method: string, apiPath: string, body?: unknown): Promise<Body> {
+  const res = await fetch(`${server.url}/api/v2${apiPath}`, {
+    method,
+    headers: { authorization: `Bearer ${server.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return res.status === 204 ? undefined : res.json();
+}
+
+const roleNames = async (branchId = mainId): Promise<string[]> =>
+  (await rest('GET', `/projects/${projectId}/branches/${branchId}/roles`)).roles.map((r: Body) => r.name);
+
+beforeAll(async () => {
+  server = await startLocalServer();
+  projectId = (await rest('GET', '/projects')).projects[0].id;
+  mainId = (await rest('GET', `/projects/${projectId}/branches`)).branches.find((b: Body) => b.default).id;
+});
+afterAll(() => server.close());
+
+describe('@neon/sdk', () => {
+  const client = () => createNeonClient({ apiKey: server.apiKey, baseUrl: `${server.url}/api/v2`, throwOnError: true });
+
+  it('lists projects and reads users/me', async () => {
+    const neon = client();
+    const projects = await neon.projects.list().all();
+    expect(projects.map((p) => p.id)).toContain(projectId);
+    const me = await neon.user.me();
+    expect(me.login).toBe('demo');
+  });
+
+  it('creates, reveals, resets and deletes a role', async () => {
+    const neon = client();
+    const params = { projectId, branchId: mainId };
+    const created = await neon.postgres.roles.create({ ...params, name: 'sdk user' });
+    expect(created.name).toBe('sdk user');
+    expect(created.password).toMatch(/^\S{12,}$/);
+    expect((await neon.postgres.roles.list(params)).map((r) => r.name)).toContain('sdk user');
+    const roleParams = { ...params, roleName: 'sdk user' };
+    expect(await neon.postgres.roles.password(roleParams)).toBe(created.password);
+    const reset = await neon.postgres.roles.resetPassword(roleParams);
+    expect(reset.password).toMatch(/^\S{12,}$/);
+    expect(reset.password).not.toBe(created.password);
+    expect(await neon.postgres.roles.password(roleParams)).toBe(reset.password);
+    await neon.postgres.roles.delete(roleParams);
+    expect(await roleNames()).not.toContain('sdk user');
+  });
+
+  it('creates a branch (waiting for its operations) and lists it', async () => {
+    const neon = client();
+    const branch = await neon.branches.create({ projectId, name: 'sdk-branch', parent_id: mainId });
+    expect(branch.name).toBe('sdk-branch');
+    expect(branch.parent_id).toBe(mainId);
+    const listed = await neon.branches.list({ projectId }).all();
+    expect(listed.map((b) => b.id)).toContain(branch.id);
+    // The branch got the parent's roles.
+    expect(await roleNames(branch.id)).toEqual(await roleNames());
+  });
+
+  it('reports a missing role as a typed not_found error with the request id', async () => {
+    const neon = createNeonClient({ apiKey: server.apiKey, baseUrl: `${server.url}/api/v2` });
+    const { error } = await neon.postgres.roles.get({ projectId, branchId: mainId, roleName: 'nobody' });
+    expect(error?.kind).toBe('not_found');
+    expect(error && 'requestId' in error ? error.requestId : undefined).toMatch(/\S/);
+  });
+
+  it('retries a 423 while operations run, and succeeds once they finish', async () => {
+    const slow = await startLocalServer({ NEON_LOCAL_OPERATION_MS: '300' });
+    try {
+      const statuses: number[] = [];
+      const neon = createNeonClient({
+        apiKey: slow.apiKey,
+        baseUrl: `${slow.url}/api/v2`,
+        throwOnError: true,
+        retries: 12,
+        fetch: async (input, init) => {
+          const res = await fetch(input, init);
+          statuses.push(res.status);
+          return res;
+        },
+      });
+      const project = (await neon.projects.list().all())[0]!.id;
+      const branch = (await neon.branches.getDefault({ projectId: project })).id;
+      await neon.postgres.roles.create({ projectId: project, branchId: branch, name: 'first' });
+      statuses.length = 0;
+      // Its apply_config is still running: the server answers 423 until it finishes.
+      const second = await neon.postgres.roles.create({ projectId: project, branchId: branch, name: 'second' });
+      expect(second.name).toBe('second');
+      expect(statuses[0]).toBe(423);
+      expect(statuses.at(-1)).toBe(201);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('@neondatabase/api-client', () => {
+  const client = () => createApiClient({ apiKey: server.apiKey, baseURL: `${server.url}/api/v2` });
+
+  it('lists projects and reads users/me', async () => {
+    const api = client();
+    expect((await api.listProjects({})).data.projects.map((p) => p.id)).toContain(projectId);
+    expect((await api.getCurrentUserInfo()).data.email).toBe('demo@example.com');
+  });
+
+  it('creates, reveals, resets (empty form-encoded body) and deletes a role', async () => {
+    const api = client();
+    const created = await api.createProjectBranchRole(projectId, mainId, { role: { name: 'axios/user' } });
+    expect(created.status).toBe(201);
+    expect(created.data.operations[0]?.action).toBe('apply_config');
+    expect((await api.listProjectBranchRoles(projectId, mainId)).data.roles.map((r) => r.name)).toContain('axios/user');
+    const reset = await api.resetProjectBranchRolePassword(projectId, mainId, 'axios/user');
+    expect(reset.data.role.password).toMatch(/^\S{12,}$/);
+    expect(reset.data.role.password).not.toBe(created.data.role.password);
+    const revealed = await api.getProjectBranchRolePassword(projectId, mainId, 'axios/user');
+    expect(revealed.data.password).toBe(reset.data.role.password);
+    const deleted = await api.deleteProjectBranchRole(projectId, mainId, 'axios/user');
+    expect(deleted.data.role.name).toBe('axios/user');
+    expect(await roleNames()).not.toContain('axios/user');
+  });
+
+  it('creates and lists branches', async () => {
+    const api = client();
+    const created = await api.createProjectBranch(projectId, { branch: { name: 'axios-branch' }, endpoints: [{ type: 'read_write' }] });
+    expect(created.status).toBe(201);
+    expect(created.data.endpoints).toHaveLength(1);
+    const list = await api.listProjectBranches({ projectId });
+    expect(list.data.branches.map((b) => b.name)).toContain('axios-branch');
+    expect(list.data.annotations).toEqual(expect.any(Object));
+  });
+
+  it('surfaces a 404 as an axios error carrying Neon error shape', async () => {
+    const api = client();
+    const error = await api.getProjectBranchRole(projectId, mainId, 'nobody').catch((e: unknown) => e);
+    const response = (error as { response?: { status: number; data: Body } }).response;
+    expect(response?.status).toBe(404);
+    expect(response?.data).toEqual({ code: expect.any(String), message: expect.any(String), request_id: expect.any(String) });
+  });
+});
+
+describe('neonctl', () => {
+  let configDir: string;
+  beforeAll(() => {
+    configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'neonctl-'));
+  });
+  afterAll(() => fs.rmSync(configDir, { recursive: true, force: true }));
+
+  async function neonctl(...args: string[]): Promise<Body> {
+    const { stdout } = await run(
+      process.execPath,
+      [NEONCTL, ...args, '--api-host', `${server.url}/api/v2`, '--api-key', server.apiKey, '--no-analytics', '--output', 'json', '--config-dir', configDir],
+      { timeout: 30_000, env: { ...process.env, NEON_API_KEY: '', NO_COLOR: '1' } },
+    );
+    return JSON.parse(stdout);
+  }
+
+  it('me, projects list, branches list, roles list', async () => {
+    const [me, projects, branches, roles] = await Promise.all([
+      neonctl('me'),
+      neonctl('projects', 'list'),
+      neonctl('branches', 'list', '--project-id', projectId),
+      neonctl('roles', 'list', '--project-id', projectId, '--branch', 'main'),
+    ]);
+    expect(me.login).toBe('demo');
+    const projectList: Body[] = Array.isArray(projects) ? projects : projects.projects;
+    expect(projectList.map((p) => p.id)).toContain(projectId);
+    expect(branches.map((b: Body) => b.name)).toEqual(expect.arrayContaining(['main', 'dev']));
+    expect(roles.map((r: Body) => r.name).sort()).toEqual((await roleNames()).sort());
+  }, 30_000);
+
+  it('branches create, roles create and roles delete', async () => {
+    const branch = await neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch');
+    expect(branch.branch.name).toBe('ctl-branch');
+    expect((await rest('GET', `/projects/${projectId}/branches/${branch.branch.id}`)).branch.name).toBe('ctl-branch');
+
+    const created = await neonctl('roles', 'create', '--project-id', projectId, '--branch', 'main', '--name', 'ctl user');
+    expect(created.name).toBe('ctl user');
+    expect(created.password).toMatch(/^\S{12,}$/);
+    expect(await roleNames()).toContain('ctl user');
+
+    await neonctl('roles', 'delete', 'ctl user', '--project-id', projectId, '--branch', mainId);
+    expect(await roleNames()).not.toContain('ctl user');
+  }, 30_000);
+});
