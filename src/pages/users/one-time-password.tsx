@@ -52,7 +52,9 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const link = document.createElement('a');
     link.href = url;
-    link.download = '.env';
+    // Browsers strip a leading dot from download names (".env" arrives as "env.txt"), so
+    // the file is named after the user; it is still a .env file.
+    link.download = `${roleName.replace(/[^\w-]+/g, '_')}.env`;
     link.click();
     URL.revokeObjectURL(url);
   };
