@@ -1,0 +1,121 @@
+/**
+ * `npm run bench [-- <suite>…] [-- --quick]`: runs the benchmark suites (all by default),
+ * prints one table and writes bench/results.json (suites not run keep their last figures).
+ * Suites: api, memory, startup, bundle, page. See BENCHMARKS.md for the method.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { benchApi } from './api.ts';
+import { benchBundle } from './bundle.ts';
+import { benchMemory, benchStartup } from './system.ts';
+import { benchPage } from './page.ts';
+import { ROOT } from './lib/processes.ts';
+import { fmt, renderTable, verdict, type Row } from './lib/report.ts';
+
+const SUITES = ['api', 'memory', 'startup', 'bundle', 'page'] as const;
+type Suite = (typeof SUITES)[number];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const unknown = args.filter((a) => !a.startsWith('--') && !SUITES.includes(a as Suite));
+if (unknown.length) {
+  process.stderr.write(`unknown suite(s): ${unknown.join(', ')}; choose from ${SUITES.join(', ')}\n`);
+  process.exit(2);
+}
+const chosen = args.filter((a): a is Suite => SUITES.includes(a as Suite));
+const suites: Suite[] = chosen.length ? chosen : [...SUITES];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+function machine() {
+  const cpus = os.cpus();
+  let chromium: string | undefined;
+  try {
+    chromium = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    chromium = undefined;
+  }
+  return {
+    nproc: os.availableParallelism(),
+    cpu: cpus[0]?.model ?? 'unknown',
+    memory: fmt.mib(os.totalmem()).replace('MiB', 'MiB total'),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    chromium,
+  };
+}
+
+async function runSuite(suite: Suite): Promise<Row[]> {
+  const started = performance.now();
+  log(`== ${suite} ==`);
+  try {
+    switch (suite) {
+      case 'api': {
+        const out = await benchApi({
+          repeats: env('BENCH_REPEATS', quick ? 1 : 3),
+          durationS: env('BENCH_DURATION_S', quick ? 1 : 3),
+          connections: [1, 10, 50],
+          mutationAmount: (n) => (quick ? 100 : n === 1 ? 200 : n === 10 ? 500 : 1000),
+          log,
+        });
+        return out.rows;
+      }
+      case 'memory':
+        return await benchMemory({ log });
+      case 'startup':
+        return await benchStartup({ repeats: env('BENCH_REPEATS', quick ? 2 : 5), log });
+      case 'bundle':
+        return await benchBundle({ log });
+      case 'page':
+        return await benchPage({ repeats: env('BENCH_PAGE_REPEATS', quick ? 1 : 5), log });
+    }
+  } catch (err) {
+    log(`${suite} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return [
+      {
+        group: suite,
+        figure: 'suite',
+        goal: '—',
+        measured: 'not measured',
+        pass: null,
+        note: `error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+      },
+    ];
+  } finally {
+    log(`== ${suite}: ${((performance.now() - started) / 1000).toFixed(1)} s ==`);
+  }
+}
+
+const resultsFile = path.join(ROOT, 'bench', 'results.json');
+interface Results {
+  machine: ReturnType<typeof machine>;
+  suites: Record<string, { ranAt: string; quick: boolean; rows: Row[] }>;
+}
+let previous: Results | undefined;
+try {
+  previous = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Results;
+} catch {
+  previous = undefined;
+}
+
+const all: Row[] = [];
+const results: Results = { machine: machine(), suites: { ...previous?.suites } };
+for (const suite of suites) {
+  const rows = await runSuite(suite);
+  all.push(...rows);
+  results.suites[suite] = { ranAt: new Date().toISOString(), quick, rows };
+}
+fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+
+const m = results.machine;
+process.stdout.write(
+  `\nneon-users-console benchmarks — ${m.nproc} cores, ${m.cpu}, node ${m.node}, load ${m.loadavg}${quick ? ' (quick: 1 repeat)' : ''}\n\n`,
+);
+process.stdout.write(`${renderTable(all)}\n\n`);
+const failed = all.filter((r) => verdict(r) === 'FAIL').length;
+const passed = all.filter((r) => verdict(r) === 'pass').length;
+const unmeasured = all.filter((r) => verdict(r) === 'n/a').length;
+process.stdout.write(`goals: ${passed} met, ${failed} missed${unmeasured ? `, ${unmeasured} not measured` : ''} — written to bench/results.json\n`);
