@@ -50,6 +50,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
           setupFiles: ['src/test/setup.ts'],
+          // Page tests drive a real server and type like a user: give slow CI machines room.
+          testTimeout: 20_000,
         },
       },
     ],
