@@ -1,13 +1,41 @@
 import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+const API_SERVER = process.env.NEON_CONSOLE_API_SERVER ?? 'http://127.0.0.1:4000';
+
+/**
+ * `npm run dev`: Vite serves the page, but the session cookie that authorises the page's
+ * API calls is handed out by our server with its own HTML. Relay it, so the dev page is
+ * authorised exactly like the served one and no API key is ever put into the browser.
+ */
+function relaySessionCookie(): Plugin {
+  return {
+    name: 'relay-session-cookie',
+    configureServer(server) {
+      server.middlewares.use(async (req, res, next) => {
+        if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+          try {
+            const page = await fetch(`${API_SERVER}/`, { headers: { accept: 'text/html' } });
+            const cookies = page.headers.getSetCookie();
+            if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+          } catch {
+            server.config.logger.warn(`No API server at ${API_SERVER}: start it with \`npm start\`.`);
+          }
+        }
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), relaySessionCookie()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {
     // `npm run dev`: the API (and its session cookie) come from the real server.
-    proxy: { '/api': { target: 'http://127.0.0.1:4000', changeOrigin: false } },
+    proxy: { '/api': { target: API_SERVER, changeOrigin: false } },
   },
   build: {
     // dist/.vite/manifest.json: the bundle budget (npm test) and `npm run bench` read the users page's chunks from it.
@@ -20,7 +48,7 @@ export default defineConfig({
         manualPureFunctions: ['wrapRaw'],
       },
       output: {
-        advancedChunks: {
+        codeSplitting: {
           // One long-cached vendor chunk for what every page needs; Radix stays with the
           // lazily loaded dialogs.
           groups: [
