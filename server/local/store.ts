@@ -373,9 +373,21 @@ export class Store {
     });
   }
 
-  deleteBranch(projectId: string, branchId: string, options: MutationOptions = {}): Mutation<BranchRow> {
+  /** Deletes a branch; `value` is undefined when it had already been deleted (Neon answers 204). */
+  deleteBranch(projectId: string, branchId: string, options: MutationOptions = {}): Mutation<BranchRow | undefined> {
     return this.transaction(() => {
-      const branch = this.branch(projectId, branchId);
+      this.project(projectId);
+      const branch = this.get<BranchRow>(`SELECT * FROM branches WHERE id = ? AND project_id = ?`, branchId, projectId);
+      if (!branch) {
+        // The row is gone, but its delete_timeline operation remains: "already deleted", not "never was".
+        const deletedOp = this.get(
+          `SELECT 1 FROM operations WHERE project_id = ? AND branch_id = ? AND action = 'delete_timeline' LIMIT 1`,
+          projectId,
+          branchId,
+        );
+        if (deletedOp) return { value: undefined, operations: [] };
+        throw notFound(`branch ${branchId} not found`);
+      }
       if (branch.is_default) throw unprocessable(`branch ${branchId} is the default branch of the project and cannot be deleted`);
       const children = this.all<{ id: string }>(`SELECT id FROM branches WHERE parent_id = ?`, branchId);
       if (children.length) {

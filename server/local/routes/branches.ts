@@ -99,6 +99,13 @@ export function branchRoutes({ store, now }: LocalContext) {
         201,
       );
     })
+    // Before /branches/:branchId, which would take "count" for a branch id.
+    .get('/projects/:projectId/branches/count', (c) => {
+      const { search } = parseQuery(z.object({ search: z.string().optional() }), c.req.query());
+      const needle = search?.toLowerCase();
+      const branches = store.listBranches(c.req.param('projectId'));
+      return c.json({ count: needle ? branches.filter((b) => b.name.toLowerCase().includes(needle) || b.id.includes(needle)).length : branches.length });
+    })
     .get('/projects/:projectId/branches/:branchId', (c) => {
       const branch = store.branch(c.req.param('projectId'), c.req.param('branchId'));
       return c.json({
@@ -110,6 +117,7 @@ export function branchRoutes({ store, now }: LocalContext) {
       const deleted = store.deleteBranch(c.req.param('projectId'), c.req.param('branchId'), {
         failOperationsWith: c.get('failOperationsWith'),
       });
+      if (!deleted.value) return c.body(null, 204);
       const t = now();
       return c.json({ branch: shape.branch(deleted.value), operations: deleted.operations.map((o) => shape.operation(o, t)) });
     });
