@@ -33,7 +33,8 @@ const IMPLEMENTED: [string, string, number[]][] = [
   ['GET', BRANCHES, [200]],
   ['POST', BRANCHES, [201]],
   ['GET', BRANCH, [200]],
-  ['DELETE', BRANCH, [200]],
+  ['DELETE', BRANCH, [200, 204]],
+  ['GET', '/projects/{project_id}/branches/count', [200]],
   ['GET', ROLES, [200]],
   ['POST', ROLES, [201]],
   ['GET', ROLE, [200]],
@@ -181,6 +182,8 @@ describe('responses of the local server', () => {
     await call(api, 'GET', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id });
     const deleted = await call(api, 'DELETE', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id });
     expect(deleted.status).toBe(200);
+    expect((await call(api, 'DELETE', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id })).status).toBe(204);
+    expect((await call(api, 'GET', '/projects/{project_id}/branches/count', p())).body.count).toBeGreaterThan(0);
   });
 
   it('roles: list, create, get, reset_password, reveal_password, delete, delete again', async () => {
