@@ -130,6 +130,20 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
       return { url: base + p, connections, durationS, headers };
     };
 
+    // A run ends with requests still queued in the server (autocannon drops its sockets, the
+    // server still answers what it read): wait until a probe gets through before the next run.
+    const settle = async (target: Target) => {
+      const probe =
+        target === 'local' ? `${local.url}/api/v2/users/me` : target === 'bare' ? bareUrl + rolesPath(data, 'small') : prismUrl + prismPath('small');
+      await (await fetch(probe, { headers, signal: AbortSignal.timeout(60_000) })).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 200));
+    };
+    const measure = async (target: Target, job: LoadJob) => {
+      const r = await load.run(job);
+      await settle(target);
+      return r;
+    };
+
     const cases: ListCase[] = [
       { target: 'local', branch: 'small' },
       { target: 'bare', branch: 'small' },
@@ -138,7 +152,7 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
       { target: 'bare', branch: 'big' },
     ];
     o.log('api: warm-up');
-    for (const c of cases) await load.run(listJob(c, 10, 1));
+    for (const c of cases) await measure(c.target, listJob(c, 10, 1));
 
     // Interleaved rounds: each repeat runs every case once, so slow drift of the machine
     // (other work on the 2 cores) spreads over all of them instead of one.
@@ -147,7 +161,7 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
     for (let rep = 0; rep < o.repeats; rep++) {
       for (const n of o.connections) {
         for (const c of cases) {
-          const r = await load.run(listJob(c, n, o.durationS));
+          const r = await measure(c.target, listJob(c, n, o.durationS));
           lists.set(key(c, n), [...(lists.get(key(c, n)) ?? []), r]);
         }
       }
@@ -164,7 +178,7 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
           const prefix = `bench_${b}_c${n}_r${rep}`;
           // create → reset → delete the same names, so each branch ends as it began.
           for (const kind of kinds) {
-            const r = await load.run({
+            const r = await measure('local', {
               url: local.url,
               connections: n,
               amount,
