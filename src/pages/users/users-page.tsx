@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import type { Branch, Operation, Role } from '@neon/sdk/raw';
@@ -15,14 +15,26 @@ import { NotFoundState } from '@/pages/not-found-state';
 import { BranchSelect } from '@/pages/users/branch-select';
 import { UsersTable, type Sort, type UserRow } from '@/pages/users/users-table';
 
-// Dialogs (and Radix with them) load on first use, keeping the first paint light.
-const NewUserDialog = lazy(() => import('@/pages/users/new-user-dialog').then((m) => ({ default: m.NewUserDialog })));
-const DeleteUserDialog = lazy(() =>
-  import('@/pages/users/delete-user-dialog').then((m) => ({ default: m.DeleteUserDialog })),
-);
-const ResetPasswordDialog = lazy(() =>
-  import('@/pages/users/reset-password-dialog').then((m) => ({ default: m.ResetPasswordDialog })),
-);
+// Dialogs (and Radix with them) stay out of the first paint; they are fetched once the
+// list is on screen, so opening one later does not wait for the network.
+const loadNewUserDialog = () => import('@/pages/users/new-user-dialog');
+const loadDeleteUserDialog = () => import('@/pages/users/delete-user-dialog');
+const loadResetPasswordDialog = () => import('@/pages/users/reset-password-dialog');
+const NewUserDialog = lazy(() => loadNewUserDialog().then((m) => ({ default: m.NewUserDialog })));
+const DeleteUserDialog = lazy(() => loadDeleteUserDialog().then((m) => ({ default: m.DeleteUserDialog })));
+const ResetPasswordDialog = lazy(() => loadResetPasswordDialog().then((m) => ({ default: m.ResetPasswordDialog })));
+
+function usePrefetchDialogs(ready: boolean) {
+  useEffect(() => {
+    if (!ready) return;
+    const timer = setTimeout(() => {
+      void Promise.all([loadNewUserDialog(), loadDeleteUserDialog(), loadResetPasswordDialog()]).catch(() => {
+        // Offline for now: React.lazy will try again when a dialog is opened.
+      });
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [ready]);
+}
 
 export function UsersPage() {
   const { projectId = '' } = useParams();
@@ -117,6 +129,7 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
   const roles = useQuery(roleQueries.list(projectId, branch.id));
   const databases = useQuery(databaseQueries.list(projectId, branch.id));
   const operations = useProjectOperations(projectId);
+  usePrefetchDialogs(roles.data !== undefined);
 
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
