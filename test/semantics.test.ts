@@ -479,6 +479,53 @@ describe('paths, methods and request ids', () => {
     expectError(await d.api.request('GET', '/projects/no-such-12345678/branches/count'), 404);
   });
 
+  it('paging through projects, branches and operations returns each exactly once', async () => {
+    for (let i = 0; i < 3; i++) expect((await d.api.request('POST', '/projects', { body: { project: { name: `page-${i}` } } })).status).toBe(201);
+    for (let i = 0; i < 4; i++) await createBranch(d, { name: `page-${i}` });
+
+    const all = async (url: string, key: string, next: (body: Body) => string | undefined) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const res = await d.api.request('GET', `${url}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+        expect(res.status, res.text).toBe(200);
+        ids.push(...res.body[key].map((x: Body) => x.id));
+        cursor = res.body[key].length ? next(res.body) : undefined;
+        if (!cursor) return ids;
+      }
+      throw new Error(`${url} never ends`);
+    };
+    const whole = async (url: string, key: string) => (await d.api.request('GET', url)).body[key].map((x: Body) => x.id).sort();
+
+    const projects = await all('/projects?limit=2', 'projects', (b) => b.pagination?.cursor);
+    expect([...projects].sort()).toEqual(await whole('/projects?limit=400', 'projects'));
+    const branches = await all(`/projects/${d.projectId}/branches?limit=2`, 'branches', (b) => b.pagination?.next);
+    expect([...branches].sort()).toEqual(await whole(`/projects/${d.projectId}/branches`, 'branches'));
+    const operations = await all(`/projects/${d.projectId}/operations?limit=3`, 'operations', (b) => b.pagination?.cursor);
+    expect([...operations].sort()).toEqual(await whole(`/projects/${d.projectId}/operations?limit=1000`, 'operations'));
+    expect(operations.length).toBeGreaterThan(3);
+  });
+
+  it('accepts JSON with a charset, and ignores unknown fields', async () => {
+    const res = await d.api.request('POST', rolesPath(d), {
+      body: JSON.stringify({ role: { name: 'charset' }, unknown: 1 }),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(res.status, res.text).toBe(201);
+  });
+
+  it('429 over the rate limit carries Retry-After', async () => {
+    const limited = await demo({ NEON_LOCAL_RATE_LIMIT_PER_SECOND: '3', NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '100' });
+    try {
+      let res: ApiResponse | undefined;
+      for (let i = 0; i < 6 && res?.status !== 429; i++) res = await limited.api.request('GET', '/users/me');
+      expectError(res!, 429);
+      expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      limited.api.close();
+    }
+  });
+
   it('405 with Allow for a method Neon lacks on a known path', async () => {
     const res = await d.api.request('PUT', rolesPath(d), { body: {} });
     expectError(res, 405);
