@@ -1,6 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// Lazily loaded routes and dialogs are compiled on first import in tests: allow for it.
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => cleanup());
 

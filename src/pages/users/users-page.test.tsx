@@ -101,3 +101,28 @@ describe('search and sort', () => {
     await waitFor(() => expect(names()[0]).toBe('thomas'));
   });
 });
+
+describe('projects and list states', () => {
+  it('offers a project picker when there are several projects', async () => {
+    await server.api('/projects', { method: 'POST', body: JSON.stringify({ project: { name: 'second-project' } }) });
+    const { user } = renderConsole('/');
+    expect(await screen.findByRole('heading', { name: 'Projects' })).toBeInTheDocument();
+    await user.click(await screen.findByRole('link', { name: /second-project/ }));
+    expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
+    // A new project has its owner role only.
+    expect(screen.getAllByRole('rowheader')).toHaveLength(1);
+  });
+
+  it('retries a 503 before showing anything, and shows a designed error state with a retry', async () => {
+    await server.fault({ method: 'GET', path: '/projects/*/branches/*/roles', status: 503, count: 1, retry_after: 0 });
+    const first = renderConsole(`/projects/${await projectId()}/settings/users`);
+    expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
+    first.unmount();
+
+    await server.fault({ method: 'GET', path: '/projects/*/branches/*/roles', status: 500, message: 'roles are unavailable' });
+    const { user } = renderConsole(`/projects/${await projectId()}/settings/users`);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Users could not be loaded. roles are unavailable');
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
+  });
+});
