@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNeonClient } from '@neon/sdk';
-import { createApiClient } from '@neondatabase/api-client';
+import { createApiClient, EndpointType } from '@neondatabase/api-client';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 import type { Body } from './api.ts';
 
@@ -140,7 +140,7 @@ describe('@neondatabase/api-client', () => {
 
   it('creates and lists branches', async () => {
     const api = client();
-    const created = await api.createProjectBranch(projectId, { branch: { name: 'axios-branch' }, endpoints: [{ type: 'read_write' }] });
+    const created = await api.createProjectBranch(projectId, { branch: { name: 'axios-branch' }, endpoints: [{ type: EndpointType.ReadWrite }] });
     expect(created.status).toBe(201);
     expect(created.data.endpoints).toHaveLength(1);
     const list = await api.listProjectBranches({ projectId });
