@@ -109,7 +109,7 @@ describe('projects and list states', () => {
     expect(await screen.findByRole('heading', { name: 'Projects' })).toBeInTheDocument();
     await user.click(await screen.findByRole('link', { name: /second-project/ }));
     expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
-    expect(await screen.findByRole('rowheader', { name: /^neondb_owner/ })).toBeInTheDocument();
+    expect(await screen.findByRole('rowheader', { name: /^web_access/ })).toBeInTheDocument();
   });
 
   it('retries a 503 before showing anything, and shows a designed error state with a retry', async () => {
