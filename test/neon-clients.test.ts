@@ -84,7 +84,8 @@ describe('@neon/sdk', () => {
   });
 
   it('retries a 423 while operations run, and succeeds once they finish', async () => {
-    const slow = await startLocalServer({ NEON_LOCAL_OPERATION_MS: '300' });
+    // Long enough that even a slow machine sends the second request while the first runs.
+    const slow = await startLocalServer({ NEON_LOCAL_OPERATION_MS: '1000' });
     try {
       const statuses: number[] = [];
       const neon = createNeonClient({
