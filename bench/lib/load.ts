@@ -24,6 +24,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statuses: Record<string, number>;
+  /** CPU the server under test spent per request, in µs (filled in by the caller). */
+  serverCpuUs?: number;
 }
 
 /** A long-lived load-generator process (bench/load-worker.ts) that runs one job at a time. */

@@ -39,6 +39,7 @@ export interface Started {
   stop(): Promise<void>;
   /** Resident set size of the process, from /proc (Linux). */
   rssBytes(): number | undefined;
+  cpuMs(): number | undefined;
 }
 
 /** Ends a process group we started: SIGTERM, then SIGKILL after a grace period. */
@@ -57,6 +58,19 @@ export async function stopChild(child: ChildProcess, graceMs = 3000): Promise<vo
   const timer = setTimeout(() => kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux; 10 ms ticks). */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 export function rssOf(pid: number | undefined): number | undefined {
@@ -94,7 +108,7 @@ export async function startProcess(
     await stopChild(child);
     throw new Error(`${command} ${args.join(' ')}: ${(err as Error).message}\n${stderr}`);
   }
-  return { child, url: opts.url, stop: () => stopChild(child), rssBytes: () => rssOf(child.pid) };
+  return { child, url: opts.url, stop: () => stopChild(child), rssBytes: () => rssOf(child.pid), cpuMs: () => cpuMsOf(child.pid) };
 }
 
 /** `node --import tsx <script>`: one process, so its pid is the server's own (for RSS). */
