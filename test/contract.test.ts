@@ -129,7 +129,7 @@ describe('the validator itself', () => {
 describe('spec paths', () => {
   it('server/local/spec-paths.ts matches the installed spec (regenerate with npm run gen:spec-paths)', () => {
     expect(NEON_SPEC_PATHS.map(([p, m]) => [p, [...m]])).toEqual(specPaths());
-  });
+  }, 30_000);
 });
 
 describe('responses of the local server', () => {

@@ -3,14 +3,24 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-/** Neon's OpenAPI document, as shipped in the installed @neondatabase/api-client package. */
-export function loadNeonSpec(): {
+type NeonSpec = {
   paths: Record<string, Record<string, unknown>>;
   components: { schemas: Record<string, unknown>; responses: Record<string, unknown> };
-} {
-  const require = createRequire(import.meta.url);
-  const dir = path.dirname(require.resolve('@neondatabase/api-client/package.json'));
-  return parse(fs.readFileSync(path.join(dir, 'public-v2-for-users.gen.yaml'), 'utf8'));
+};
+
+let cached: NeonSpec | undefined;
+
+/**
+ * Neon's OpenAPI document, as shipped in the installed @neondatabase/api-client package.
+ * Parsed once per process (the YAML is large); callers must not modify it.
+ */
+export function loadNeonSpec(): NeonSpec {
+  if (!cached) {
+    const require = createRequire(import.meta.url);
+    const dir = path.dirname(require.resolve('@neondatabase/api-client/package.json'));
+    cached = parse(fs.readFileSync(path.join(dir, 'public-v2-for-users.gen.yaml'), 'utf8')) as NeonSpec;
+  }
+  return cached;
 }
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
