@@ -172,6 +172,7 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
         const failed = ops.find(isFailed);
         return {
           role,
+          searchKey: role.name.toLowerCase(),
           databases: ownedBy.get(role.name) ?? [],
           busy: ops.some(isUnfinished),
           failure: failed ? (failed.error ?? `${failed.action} ${failed.status}`) : undefined,
@@ -180,18 +181,19 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
     [roles.data, tracked, branch.id, opsById, ownedBy],
   );
 
+  // Sorted once per data or sort change; typing in search only filters the sorted list.
+  const sortedRows = useMemo(() => {
+    const factor = sort.direction === 'asc' ? 1 : -1;
+    const byName = (a: UserRow, b: UserRow) => collator.compare(a.role.name, b.role.name);
+    if (sort.key === 'name') return allRows.slice().sort((a, b) => factor * byName(a, b));
+    const created = new Map(allRows.map((row) => [row, Date.parse(row.role.created_at)]));
+    return allRows.slice().sort((a, b) => factor * (created.get(a)! - created.get(b)!) || byName(a, b));
+  }, [allRows, sort]);
+
   const rows = useMemo(() => {
     const needle = deferredSearch.trim().toLowerCase();
-    const filtered = needle ? allRows.filter((row) => row.role.name.toLowerCase().includes(needle)) : allRows.slice();
-    const factor = sort.direction === 'asc' ? 1 : -1;
-    filtered.sort((a, b) =>
-      sort.key === 'name'
-        ? factor * collator.compare(a.role.name, b.role.name)
-        : factor * (Date.parse(a.role.created_at) - Date.parse(b.role.created_at)) ||
-          collator.compare(a.role.name, b.role.name),
-    );
-    return filtered;
-  }, [allRows, deferredSearch, sort]);
+    return needle ? sortedRows.filter((row) => row.searchKey.includes(needle)) : sortedRows;
+  }, [sortedRows, deferredSearch]);
 
   let list;
   if (roles.data) {

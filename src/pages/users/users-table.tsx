@@ -11,6 +11,8 @@ export interface Sort {
 
 export interface UserRow {
   role: Role;
+  /** Lower-cased name, computed once so search stays instant over thousands of rows. */
+  searchKey: string;
   databases: string[];
   busy: boolean;
   failure?: string;
