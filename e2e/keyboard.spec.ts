@@ -1,0 +1,135 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { UsersPage } from './support/users-page.ts';
+
+/** Presses Tab (or Shift+Tab) until the target has focus, as a keyboard user would. */
+async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Tab', max = 40) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+  }
+  throw new Error(`${key} never reached ${target}`);
+}
+
+test.describe('Keyboard only', () => {
+  test('create with Tab, Shift+Tab, Enter and Space; focus is trapped and returns to New User', async ({ page, project, api, uniqueName }) => {
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+    await tabTo(page, users.newUserButton);
+    await page.keyboard.press('Enter');
+
+    const dialog = users.newUserDialog;
+    const name = dialog.getByRole('textbox', { name: 'Name' });
+    const branch = dialog.getByRole('combobox', { name: 'Branch' });
+    const cancel = dialog.getByRole('button', { name: 'Cancel' });
+    const create = dialog.getByRole('button', { name: 'Create' });
+    await expect(name).toBeFocused();
+
+    // Focus cycles inside the dialog, forwards and backwards.
+    for (const next of [cancel, create, branch, name]) {
+      await page.keyboard.press('Tab');
+      await expect(next).toBeFocused();
+    }
+    await page.keyboard.press('Shift+Tab');
+    await expect(branch).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await expect(create).toBeFocused();
+
+    // Escape closes and gives focus back to the trigger.
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(users.newUserButton).toBeFocused();
+
+    // Space opens it too; Enter in the name field submits.
+    await page.keyboard.press('Space');
+    await expect(name).toBeFocused();
+    const user = uniqueName('keys');
+    await page.keyboard.type(user);
+    await page.keyboard.press('Enter');
+
+    const created = users.createdDialog(user);
+    await expect(created).toBeVisible();
+    const show = created.getByRole('button', { name: 'Show password' });
+    await tabTo(page, show);
+    await page.keyboard.press('Space');
+    await expect(created.getByRole('button', { name: 'Hide password' })).toBeFocused();
+    await expect(created.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'text');
+    await tabTo(page, created.getByRole('button', { name: 'Copy' }));
+    await page.keyboard.press('Enter');
+    await expect(created.getByRole('status').filter({ hasText: 'Copied the password to the clipboard.' })).toBeVisible();
+    // Escape closes the password dialog (a stray click outside does not).
+    await page.keyboard.press('Escape');
+    await expect(created).toBeHidden();
+    await expect(users.newUserButton).toBeFocused();
+    await expect(users.user(user)).toBeVisible();
+    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).toContain(user);
+  });
+
+  test('reset and delete with the keyboard; Cancel is focused first and focus returns', async ({ page, project, api, uniqueName }) => {
+    const user = uniqueName('keyrow');
+    await api.createRole(project.id, project.mainBranchId, user);
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+
+    // Reset: Enter on the row's action, Tab to "Sure, reset", Enter.
+    await tabTo(page, users.resetButton(user));
+    await page.keyboard.press('Enter');
+    const confirm = users.resetDialog(user);
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(confirm.getByRole('button', { name: 'Sure, reset' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    const shown = users.newPasswordDialog(user);
+    await expect(shown).toBeVisible();
+    await tabTo(page, shown.getByRole('button', { name: 'Close' }));
+    await page.keyboard.press('Enter');
+    await expect(shown).toBeHidden();
+    await expect(users.resetButton(user)).toBeFocused();
+
+    // Delete: Escape first (nothing happens), then Space on Delete.
+    await tabTo(page, users.deleteButton(user));
+    await page.keyboard.press('Space');
+    const deletion = users.deleteDialog(user);
+    await expect(deletion.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(deletion).toBeHidden();
+    await expect(users.deleteButton(user)).toBeFocused();
+    await expect(users.user(user)).toBeVisible();
+
+    await page.keyboard.press('Enter');
+    await expect(deletion.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(deletion.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+    await page.keyboard.press('Space');
+    await expect(deletion).toBeHidden();
+    await expect(users.user(user)).toHaveCount(0);
+    await expect(users.newUserButton).toBeFocused();
+  });
+
+  test('branch, search and sort by keyboard', async ({ page, project, api, uniqueName }) => {
+    const devId = await api.createBranch(project.id, 'dev');
+    const onlyMain = uniqueName('mainonly');
+    await api.createRole(project.id, project.mainBranchId, onlyMain);
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+
+    await tabTo(page, users.search);
+    await page.keyboard.type('MAINONLY');
+    await expect(page.getByRole('rowheader')).toHaveText([new RegExp(`^${onlyMain}`)]);
+    await page.keyboard.press('Shift+Tab');
+    await expect(users.branchSelect).toBeFocused();
+    // A native select: arrow keys change the branch.
+    await page.keyboard.press('ArrowUp');
+    await expect(page).toHaveURL(new RegExp(`branch=${devId}`));
+    await expect(users.branchSelect).toHaveValue(devId);
+
+    const nameSort = page.getByRole('columnheader', { name: 'Name' }).getByRole('button');
+    await tabTo(page, nameSort);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
+    await expect(page.getByRole('rowheader')).toHaveText([/^web_access/, /^demo/]);
+  });
+});
