@@ -1,10 +1,13 @@
 // Every response of every implemented endpoint, success and error, checked against the
 // response schemas of Neon's OpenAPI spec as shipped in the installed @neondatabase/api-client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NEON_SPEC_PATHS } from '../server/local/spec-paths.ts';
 import { fillPath, inProcessApi, type ApiResponse, type Body, type InProcessApi, type RequestOptions } from './api.ts';
 import { specPaths } from './neon-spec.ts';
 import { NeonSpecValidator } from './spec-validator.ts';
+
+// In-process and fast, but other test files share the CPU: allow for a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const spec = new NeonSpecValidator();
 

@@ -7,6 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { API_KEY, inProcessApi, type ApiResponse, type Body, type InProcessApi } from './api.ts';
 import { specPaths } from './neon-spec.ts';
 
+// In-process and fast, but other test files share the CPU: allow for a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 interface Demo {
   api: InProcessApi;
   projectId: string;
