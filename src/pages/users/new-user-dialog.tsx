@@ -67,7 +67,8 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
     .join(' ');
 
   return (
-    <Dialog open onOpenChange={(open) => !open && close()}>
+    // While Create is in flight the dialog stays: closing would lose the only copy of the password.
+    <Dialog open onOpenChange={(open) => !open && !createRole.isPending && close()}>
       <DialogContent
         onCloseAutoFocus={onCloseAutoFocus}
         // A stray click must not throw away a password that cannot be shown again.
@@ -123,7 +124,9 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
             {createRole.error ? <ErrorMessage error={createRole.error} title="The user was not created." /> : null}
 
             <DialogFooter>
-              <Button onClick={close}>Cancel</Button>
+              <Button onClick={close} disabled={createRole.isPending}>
+                Cancel
+              </Button>
               <Button type="submit" variant="primary" disabled={createRole.isPending}>
                 {createRole.isPending ? 'Creating…' : 'Create'}
               </Button>

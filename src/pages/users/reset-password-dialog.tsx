@@ -64,7 +64,8 @@ export function ResetPasswordDialog({ projectId, branch, role, onOperations, onC
   }
 
   return (
-    <AlertDialog open onOpenChange={(open) => !open && close()}>
+    // While the reset is in flight the dialog stays: closing would lose the only copy of the password.
+    <AlertDialog open onOpenChange={(open) => !open && !reset.isPending && close()}>
       <AlertDialogContent
         onCloseAutoFocus={(event) => (handedOver.current ? event.preventDefault() : onCloseAutoFocus(event))}
       >
@@ -75,7 +76,7 @@ export function ResetPasswordDialog({ projectId, branch, role, onOperations, onC
         </AlertDialogDescription>
         {reset.error ? <ErrorMessage error={reset.error} title="The password was not reset." /> : null}
         <DialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
+          <AlertDialogCancel disabled={reset.isPending}>Cancel</AlertDialogCancel>
           <Button variant="primary" onClick={confirm} disabled={reset.isPending}>
             {reset.isPending ? 'Resetting…' : 'Sure, reset'}
           </Button>
