@@ -308,7 +308,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       }
     }
 
-    let operationMs = 40;
+    let operationMs = 0;
     const restart = async () => {
       child = startServer(bundle, dataDir, operationMs);
       try {
@@ -369,6 +369,28 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
             });
           }
           branches.push(model);
+          // A few users to reset and delete from the first kill on.
+          for (let i = 0; i < 5; i++) {
+            const name = `seed-${i}`;
+            const body = (await must(
+              'POST',
+              `/projects/${created.project.id}/branches/${branchId}/roles`,
+              201,
+              {
+                role: { name },
+              },
+            )) as { role: { password: string } };
+            model.roles.set(name, {
+              name,
+              present: true,
+              password: body.role.password,
+              busy: false,
+              pending: undefined,
+              touched: true,
+              fixed: false,
+            });
+            model.committed++;
+          }
         }
       }
       await verify(false);
@@ -431,7 +453,12 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     async function loadAndKill() {
       let stopped = false;
       const running = child!;
+      // The kill comes at a random moment after the server answers its first change (a cold,
+      // busy server can take long over it), or after the longest delay if none is answered.
+      let firstAnswer = () => {};
+      const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
       const killer = (async () => {
+        await Promise.race([answered, sleep(maxKillDelayMs)]);
         await sleep(random() * maxKillDelayMs);
         stopped = true;
         await kill(running);
@@ -452,6 +479,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
             refused = await reset(branch, pick(idle));
           else refused = await remove(branch, pick(idle));
           if (refused) await sleep(2 + random() * 8);
+          firstAnswer();
         }
       }
 
