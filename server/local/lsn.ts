@@ -1,8 +1,11 @@
-/** Postgres LSNs as Neon prints them: `X/XXXXXXXX`, the high and low 32 bits in upper-case hex. */
+/**
+ * Postgres LSNs as Neon prints them: the high and low 32 bits in upper-case hex, unpadded
+ * (`0/1DE2850` in Neon's spec examples; Postgres's own `%X/%X`).
+ */
 export function formatLsn(lsn: number): string {
   const high = Math.floor(lsn / 2 ** 32);
   const low = lsn % 2 ** 32;
-  return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase().padStart(8, '0')}`;
+  return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
 }
 
 /** Parses `X/X` (either half 1–8 hex digits); returns undefined when it is not an LSN. */
