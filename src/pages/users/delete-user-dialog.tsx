@@ -36,7 +36,7 @@ export function DeleteUserDialog({ projectId, branch, role, onClose, onCloseAuto
           This removes the user {role.name} from branch {branch.name}. Applications that connect as {role.name} stop
           working. This cannot be undone.
         </AlertDialogDescription>
-        {deleteRole.error ? <ErrorMessage error={deleteRole.error} title="The user was not deleted." /> : null}
+        {deleteRole.error ? <ErrorMessage error={deleteRole.error} title="The user was not deleted." change /> : null}
         <DialogFooter>
           <AlertDialogCancel>Cancel</AlertDialogCancel>
           <Button variant="danger" onClick={confirm} disabled={deleteRole.isPending}>

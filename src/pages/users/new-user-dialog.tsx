@@ -121,7 +121,7 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
               ) : null}
             </div>
 
-            {createRole.error ? <ErrorMessage error={createRole.error} title="The user was not created." /> : null}
+            {createRole.error ? <ErrorMessage error={createRole.error} title="The user was not created." change /> : null}
 
             <DialogFooter>
               <Button onClick={close} disabled={createRole.isPending}>

@@ -74,7 +74,7 @@ export function ResetPasswordDialog({ projectId, branch, role, onOperations, onC
           Neon generates a new password for {role.name} on branch {branch.name}. The current password stops working, so
           update every application that uses it.
         </AlertDialogDescription>
-        {reset.error ? <ErrorMessage error={reset.error} title="The password was not reset." /> : null}
+        {reset.error ? <ErrorMessage error={reset.error} title="The password was not reset." change /> : null}
         <DialogFooter>
           <AlertDialogCancel disabled={reset.isPending}>Cancel</AlertDialogCancel>
           <Button variant="primary" onClick={confirm} disabled={reset.isPending}>
