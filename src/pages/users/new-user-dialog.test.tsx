@@ -176,3 +176,28 @@ describe('New User dialog', () => {
     expect(await screen.findByRole('rowheader', { name: /^ghost/ })).toBeInTheDocument();
   });
 });
+
+describe('keyboard only', () => {
+  it('creates a user, reads its password and closes without a mouse', async () => {
+    const { user } = renderConsole(`/projects/${projectId}/settings/users`);
+    await screen.findByRole('table', { name: 'Users on branch main' });
+    const newUser = screen.getByRole('button', { name: 'New User' });
+    newUser.focus();
+    await user.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog', { name: 'New user' });
+    expect(within(dialog).getByLabelText('Name')).toHaveFocus();
+    await user.keyboard('keys_only{Enter}');
+    const passwordDialog = await screen.findByRole('dialog', { name: 'User keys_only created' });
+    // Tab reaches the show/hide toggle and the actions, and stays inside the dialog.
+    const stops: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await user.tab();
+      stops.push(document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+      expect(passwordDialog).toContainElement(document.activeElement as HTMLElement);
+    }
+    expect(stops).toEqual(expect.arrayContaining(['Show password', 'Copy', 'Download .env', 'Close']));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await waitFor(() => expect(newUser).toHaveFocus());
+  });
+});
