@@ -89,10 +89,9 @@ test.describe('Create', () => {
     await users.newUserButton.click();
     const name = users.newUserDialog.getByRole('textbox', { name: 'Name' });
     await name.fill(byEnter);
-    await name.press('Enter');
-    await name.press('Enter').catch(() => {
-      // The form may already have been replaced by the password dialog.
-    });
+    await expect(name).toBeFocused();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
     await expect(users.createdDialog(byEnter)).toBeVisible();
     await users.createdDialog(byEnter).getByRole('button', { name: 'Close' }).click();
 

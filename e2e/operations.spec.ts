@@ -1,42 +1,38 @@
 import type { Request } from '@playwright/test';
 import { NeonApi } from './support/api.ts';
-import { expect, test, usersUrl } from './support/fixtures.ts';
+import { expect, test as base, usersUrl } from './support/fixtures.ts';
 import { OwnServer } from './support/server.ts';
 import { UsersPage } from './support/users-page.ts';
 
-// Operations long enough to watch, on a server of this file's own.
-// 3 s: a request refused with 423 at the start is sure to get through on the client's
-// last retry (backoff waits at least 0.25 + 0.5 + 1 + 2 s).
-const OPERATION_MS = 3_000;
 const BUSY = 'Changes to this user are still being applied.';
+const BRANCH_BUSY = 'Applying changes to branch main…';
+
+/**
+ * A server of the test's own with slow operations. Tests use its seeded demo project,
+ * idle from the start, so no set-up waits for operations.
+ */
+const test = base.extend<{ operationMs: number; slowServer: { server: OwnServer; api: NeonApi; projectId: string } }>({
+  operationMs: 8_000,
+  slowServer: async ({ operationMs }, use) => {
+    const server = await OwnServer.start({ NEON_LOCAL_OPERATION_MS: String(operationMs) });
+    const api = new NeonApi(server.url);
+    await use({ server, api, projectId: (await api.projectByName('demo-project')).id });
+    await server.stop();
+  },
+});
 
 test.describe('Operations', () => {
   test.describe.configure({ timeout: 60_000 });
-  let server: OwnServer;
-  let api: NeonApi;
 
-  test.beforeAll(async () => {
-    server = await OwnServer.start({ NEON_LOCAL_OPERATION_MS: String(OPERATION_MS) });
-    api = new NeonApi(server.url);
-  });
-  test.afterAll(async () => {
-    await server.stop('SIGTERM');
-  });
-
-  test("while a user's operations run its row shows progress, conflicting actions wait, then the row settles", async ({
+  test("while a user's operations run its row shows progress and its actions wait, then the row settles", async ({
     page,
+    slowServer: { server, projectId },
+    operationMs,
     uniqueName,
     snap,
   }) => {
-    const project = await api.createProject(uniqueName('ops'));
-    const other = uniqueName('other');
-    await api.createRole(project.id, project.mainBranchId, other);
     const users = new UsersPage(page);
-    await users.goto(server.url + usersUrl(project.id));
-    const resets: Request[] = [];
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/reset_password')) resets.push(request);
-    });
+    await users.goto(server.url + usersUrl(projectId));
 
     const user = uniqueName('busy');
     await users.createUser(user);
@@ -44,37 +40,67 @@ test.describe('Operations', () => {
 
     await expect(users.user(user).getByRole('status')).toHaveText('Applying changes…');
     await expect(users.row(user)).toHaveAttribute('aria-busy', 'true');
-    await expect(page.getByRole('status').filter({ hasText: 'Applying changes to branch main…' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: BRANCH_BUSY })).toBeVisible();
     await expect(users.resetButton(user)).toBeDisabled();
     await expect(users.resetButton(user)).toHaveAccessibleDescription(BUSY);
+    await expect(users.deleteButton(user)).toBeDisabled();
     await expect(users.deleteButton(user)).toHaveAccessibleDescription(BUSY);
     await snap('operations: row in progress');
+    // Pressing the waiting action opens nothing.
+    await users.resetButton(user).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
 
-    // Another user's reset conflicts with running operations (Neon answers 423): it waits,
-    // retried with backoff, and goes through once they finish. No error is shown.
-    // Operations started elsewhere right now make the conflict certain, whatever the timing so far.
-    await users.resetButton(other).click();
-    await api.mutate('POST', `/api/v2/projects/${project.id}/branches/${project.mainBranchId}/roles`, {
-      role: { name: uniqueName('elsewhere') },
-    });
-    await users.resetDialog(other).getByRole('button', { name: 'Sure, reset' }).click();
-    await expect(users.resetDialog(other).getByRole('button', { name: 'Resetting…' })).toBeDisabled();
-    await expect(users.newPasswordDialog(other)).toBeVisible({ timeout: 15_000 });
-    expect(resets.length).toBeGreaterThan(1);
-    await expect(users.newPasswordDialog(other).getByRole('alert')).toHaveCount(0);
-    await users.newPasswordDialog(other).getByRole('button', { name: 'Close' }).click();
-
-    // Both rows settle once their operations finish.
-    for (const name of [user, other]) {
-      await expect(users.user(name).getByRole('status')).toHaveCount(0, { timeout: 15_000 });
-      await expect(users.resetButton(name)).toBeEnabled();
-      await expect(users.deleteButton(name)).toBeEnabled();
-    }
-    await expect(page.getByRole('status').filter({ hasText: 'Applying changes to branch main…' })).toHaveCount(0);
+    // The row settles once the operations finish, and the list is fresh.
+    await expect(users.user(user).getByRole('status')).toHaveCount(0, { timeout: operationMs + 5_000 });
+    await expect(users.row(user)).not.toHaveAttribute('aria-busy');
+    await expect(users.resetButton(user)).toBeEnabled();
+    await expect(users.deleteButton(user)).toBeEnabled();
+    await expect(page.getByRole('status').filter({ hasText: BRANCH_BUSY })).toHaveCount(0);
   });
 
-  test('a failed operation is shown on its row, not swallowed', async ({ page, uniqueName }) => {
-    const project = await api.createProject(uniqueName('opsfail'));
+  test.describe(() => {
+    // 12 s outlasts the client's whole 423 backoff (4 retries, at most 0.5 + 1 + 2 + 4 s), so
+    // an action started now is refused every time, not sometimes let through.
+    test.use({ operationMs: 12_000 });
+
+    test("another user's action is refused clearly while the project's operations run, then goes through", async ({
+      page,
+      slowServer: { server, api, projectId },
+      operationMs,
+      uniqueName,
+      snap,
+    }) => {
+      const users = new UsersPage(page);
+      await users.goto(server.url + usersUrl(projectId));
+      const resets: Request[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/reset_password')) resets.push(request);
+      });
+
+      // Operations started elsewhere right now (another tab, neonctl…).
+      const mainId = await api.branchId(projectId, 'main');
+      await api.mutate('POST', `/api/v2/projects/${projectId}/branches/${mainId}/roles`, { role: { name: uniqueName('elsewhere') } });
+      await users.resetButton('casey').click();
+      const confirm = users.resetDialog('casey');
+      await confirm.getByRole('button', { name: 'Sure, reset' }).click();
+      // Neon answers 423; the console retries with backoff while showing progress…
+      await expect(confirm.getByRole('button', { name: 'Resetting…' })).toBeDisabled();
+      // …then, the operations still running, says why, in the dialog.
+      await expect(confirm.getByRole('alert')).toContainText('The password was not reset.', { timeout: 15_000 });
+      await expect(confirm.getByRole('alert')).toContainText('running conflicting operations');
+      await snap('operations: refused while busy');
+      expect(resets.length).toBeGreaterThan(1);
+
+      // Once they finish, the same dialog goes through.
+      await expect(page.getByRole('status').filter({ hasText: BRANCH_BUSY })).toHaveCount(0, { timeout: operationMs + 5_000 });
+      await confirm.getByRole('button', { name: 'Sure, reset' }).click();
+      await expect(users.newPasswordDialog('casey')).toBeVisible();
+      await expect(users.newPasswordDialog('casey').getByRole('alert')).toHaveCount(0);
+    });
+  });
+
+  test('a failed operation is shown on its row, not swallowed', async ({ page, project, api, uniqueName }) => {
     const user = uniqueName('flaky');
     await api.createRole(project.id, project.mainBranchId, user);
     await api.armFault({
@@ -83,14 +109,13 @@ test.describe('Operations', () => {
       fail_operations: 'e2e: compute failed to apply the new password',
     });
     const users = new UsersPage(page);
-    await users.goto(server.url + usersUrl(project.id));
+    await users.goto(project.url());
 
     await users.resetButton(user).click();
     await users.resetDialog(user).getByRole('button', { name: 'Sure, reset' }).click();
     await users.newPasswordDialog(user).getByRole('button', { name: 'Close' }).click();
     await expect(users.user(user).getByRole('status').filter({ hasText: 'Last change failed:' })).toContainText(
       'e2e: compute failed to apply the new password',
-      { timeout: 15_000 },
     );
   });
 });
