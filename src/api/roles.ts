@@ -49,13 +49,15 @@ export function useCreateRole() {
         body: { role: { name: roleName } },
         throwOnError: true,
       }),
-    onSettled: (_data, _error, vars) => invalidateBranch(queryClient, vars),
+    // Not awaited: the password dialog should not wait for a (possibly long) list reload.
+    onSettled: (_data, _error, vars) => void invalidateBranch(queryClient, vars),
   });
 }
 
 export function useDeleteRole() {
   const queryClient = useQueryClient();
   return useMutation({
+    // Awaited, so the dialog closes onto a list the user is already gone from.
     mutationFn: ({ projectId, branchId, roleName }: RoleRef) =>
       deleteProjectBranchRole({
         client: neonClient(),
@@ -76,6 +78,6 @@ export function useResetRolePassword() {
         path: { project_id: projectId, branch_id: branchId, role_name: roleName },
         throwOnError: true,
       }),
-    onSettled: (_data, _error, vars) => invalidateBranch(queryClient, vars),
+    onSettled: (_data, _error, vars) => void invalidateBranch(queryClient, vars),
   });
 }
