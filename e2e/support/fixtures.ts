@@ -88,6 +88,9 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
+/** Written under test-results/playwright/<test>/ and attached to the report, so it is kept as an artifact. */
 export async function attachScreenshot(page: Page, testInfo: TestInfo, label: string) {
-  await testInfo.attach(label, { body: await page.screenshot(), contentType: 'image/png' });
+  const file = testInfo.outputPath(`${label.replace(/[^\w-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  await testInfo.attach(label, { path: file, contentType: 'image/png' });
 }
