@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serverEnv } from './settings.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,6 +43,7 @@ export class OwnServer {
   async start() {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { ...process.env, ...serverEnv({ PORT: String(this.port), NEON_LOCAL_SKIP_BUILD: '1', ...this.env }), NEON_LOCAL_QUIET: '0' },
+      cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
