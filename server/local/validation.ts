@@ -4,6 +4,8 @@ import { ApiError, badRequest } from './errors.ts';
 
 const RESERVED_NAMES = new Set(['neon_superuser', 'cloud_admin', 'zenith_admin', 'public', 'none']);
 export const MAX_NAME_BYTES = 63;
+// A lone half of a UTF-16 pair (JSON's "\ud800") has no UTF-8 form: stored, it would become U+FFFD.
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Postgres identifiers for roles: 1–63 bytes of UTF-8, no control characters, not reserved. */
 export function roleNameProblem(name: string): string | undefined {
@@ -11,6 +13,7 @@ export function roleNameProblem(name: string): string | undefined {
   if (name.trim().length === 0) return 'role name must not be only white space';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'role name must not contain control characters';
+  if (UNPAIRED_SURROGATE.test(name)) return 'role name must be valid Unicode (it has an unpaired surrogate)';
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_NAME_BYTES) return `role name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
   if (name.startsWith('pg_') || RESERVED_NAMES.has(name)) return `role name ${JSON.stringify(name)} is reserved`;
@@ -23,6 +26,7 @@ export function databaseNameProblem(name: string): string | undefined {
   if (name.trim().length === 0) return 'database name must not be empty';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'database name must not contain control characters';
+  if (UNPAIRED_SURROGATE.test(name)) return 'database name must be valid Unicode (it has an unpaired surrogate)';
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_NAME_BYTES) return `database name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
   return undefined;
@@ -46,7 +50,14 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * content type, 400 for malformed JSON or a body that does not fit. An `optional` body may be absent.
  */
 export async function readBody<T extends z.ZodType>(c: Context, schema: T, { optional = false } = {}): Promise<z.output<T>> {
-  const raw = await c.req.text();
+  const bytes = await c.req.arrayBuffer();
+  let raw: string;
+  try {
+    // Strict: a lenient decoder would silently turn invalid bytes into U+FFFD inside names.
+    raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest('request body is not valid UTF-8');
+  }
   let body: unknown = {};
   if (raw.trim() !== '' || !optional) {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
