@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <suite>…] [-- --quick]`: runs the benchmark suites (all by default),
+ * `npm run bench [-- <suite>…] [--quick] [--report]`: runs the benchmark suites (all by default),
  * prints one table and writes bench/results.json (suites not run keep their last figures).
  * Suites: api, memory, startup, bundle, page. See BENCHMARKS.md for the method.
  */
@@ -19,13 +19,15 @@ type Suite = (typeof SUITES)[number];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// --report: run nothing; print the table and refresh BENCHMARKS.md from bench/results.json.
+const reportOnly = args.includes('--report');
 const unknown = args.filter((a) => !a.startsWith('--') && !SUITES.includes(a as Suite));
 if (unknown.length) {
   process.stderr.write(`unknown suite(s): ${unknown.join(', ')}; choose from ${SUITES.join(', ')}\n`);
   process.exit(2);
 }
 const chosen = args.filter((a): a is Suite => SUITES.includes(a as Suite));
-const suites: Suite[] = chosen.length ? chosen : [...SUITES];
+const suites: Suite[] = reportOnly ? [] : chosen.length ? chosen : [...SUITES];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
@@ -92,7 +94,7 @@ async function runSuite(suite: Suite): Promise<Row[]> {
 const resultsFile = path.join(ROOT, 'bench', 'results.json');
 interface Results {
   machine: ReturnType<typeof machine>;
-  suites: Record<string, { ranAt: string; quick: boolean; rows: Row[] }>;
+  suites: Record<string, { ranAt: string; quick: boolean; loadavgAtStart: string; rows: Row[] }>;
 }
 let previous: Results | undefined;
 try {
@@ -101,18 +103,55 @@ try {
   previous = undefined;
 }
 
-const all: Row[] = [];
-const results: Results = { machine: machine(), suites: { ...previous?.suites } };
+const all: Row[] = reportOnly ? Object.values(previous?.suites ?? {}).flatMap((s) => s.rows) : [];
+const results: Results = reportOnly && previous ? previous : { machine: machine(), suites: { ...previous?.suites } };
 for (const suite of suites) {
+  const loadavgAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const rows = await runSuite(suite);
   all.push(...rows);
-  results.suites[suite] = { ranAt: new Date().toISOString(), quick, rows };
+  results.suites[suite] = { ranAt: new Date().toISOString(), quick, loadavgAtStart, rows };
 }
 fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+updateBenchmarksMd(results);
+
+/** Rewrites the figures section of BENCHMARKS.md (between its markers) from results.json. */
+function updateBenchmarksMd(r: Results) {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const start = '<!-- bench:results:start -->';
+  const end = '<!-- bench:results:end -->';
+  let md: string;
+  try {
+    md = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const a = md.indexOf(start);
+  const b = md.indexOf(end);
+  if (a === -1 || b === -1) return;
+  const m = r.machine;
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const lines = [
+    `Machine: ${m.nproc} cores (${m.cpu}), ${m.memory}, Node ${m.node}, ${m.os}${m.chromium ? `, ${m.chromium}` : ''}.`,
+    '',
+  ];
+  for (const name of SUITES) {
+    const s = r.suites[name];
+    if (!s) continue;
+    lines.push(
+      `**${name}** — ${s.ranAt.replace('T', ' ').slice(0, 16)} UTC, load average at start ${s.loadavgAtStart ?? 'unknown'}${s.quick ? ', quick (1 short repeat)' : ''}`,
+      '',
+      '| figure | goal | measured | pass/fail |',
+      '|---|---|---|---|',
+      ...s.rows.map((row) => `| ${cell(row.figure)} | ${cell(row.goal)} | ${cell(row.measured)} | ${verdict(row)} |`),
+      '',
+    );
+  }
+  fs.writeFileSync(file, `${md.slice(0, a + start.length)}\n${lines.join('\n')}\n${md.slice(b)}`);
+}
 
 const m = results.machine;
 process.stdout.write(
-  `\nneon-users-console benchmarks — ${m.nproc} cores, ${m.cpu}, node ${m.node}, load ${m.loadavg}${quick ? ' (quick: 1 repeat)' : ''}\n\n`,
+  `\nneon-users-console benchmarks — ${m.nproc} cores, ${m.cpu}, node ${m.node}, load ${reportOnly ? m.loadavg : os.loadavg().map((l) => l.toFixed(2)).join(' ')}${quick ? ' (quick: 1 repeat)' : ''}\n\n`,
 );
 process.stdout.write(`${renderTable(all)}\n\n`);
 const failed = all.filter((r) => verdict(r) === 'FAIL').length;
