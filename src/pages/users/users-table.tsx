@@ -11,8 +11,9 @@ export interface Sort {
 
 export interface UserRow {
   role: Role;
-  /** Lower-cased name, computed once so search stays instant over thousands of rows. */
+  /** Lower-cased name and creation time, computed once so search and sort stay instant over thousands of rows. */
   searchKey: string;
+  createdMs: number;
   databases: string[];
   busy: boolean;
   failure?: string;
