@@ -175,3 +175,27 @@ test.describe('Create', () => {
     await expect(users.user(user)).toBeVisible();
   });
 });
+
+test.describe('Create, clipboard refused', () => {
+  test('when the browser refuses the clipboard, Copy offers select-to-copy', async ({ page, project, uniqueName }) => {
+    // A browser that refuses clipboard writes (no permission, or an embedding policy).
+    await page.addInitScript(() => {
+      Object.defineProperty(navigator.clipboard, 'writeText', {
+        value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')),
+      });
+    });
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+    const user = uniqueName('noclip');
+    const password = await users.createUser(user);
+    const dialog = users.createdDialog(user);
+
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    const fallback = dialog.getByRole('textbox', { name: /Your browser blocked copying/ });
+    await expect(fallback).toHaveValue(password);
+    await expect(dialog.getByRole('button', { name: 'Copied' })).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+    await expectPasswordForgotten(page, password);
+  });
+});
