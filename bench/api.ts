@@ -58,7 +58,7 @@ export function makeDataDir(tag: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `neon-bench-${tag}-`));
 }
 
-type Target = 'local' | 'bare' | 'prism';
+type Target = 'local' | 'bare' | 'hono' | 'prism';
 interface ListCase {
   target: Target;
   branch: 'small' | 'big';
@@ -124,6 +124,11 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const bare = await startProcess(bareCmd, bareArgs, { url: bareUrl, readyUrl: bareUrl });
     started.push(bare);
+    const honoPort = await freePort();
+    const [honoCmd, honoArgs] = nodeTs('bench/hono-server.ts', [String(honoPort), JSON.stringify(routes)]);
+    const honoUrl = `http://127.0.0.1:${honoPort}`;
+    const hono = await startProcess(honoCmd, honoArgs, { url: honoUrl, readyUrl: honoUrl });
+    started.push(hono);
 
     o.log('api: starting Prism (stateless mock of Neon’s spec)…');
     const prismPort = await freePort();
@@ -152,7 +157,7 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
     }
 
     const listJob = (c: ListCase, connections: number, durationS: number): LoadJob => {
-      const base = c.target === 'local' ? local.url : c.target === 'bare' ? bareUrl : prismUrl;
+      const base = { local: local.url, bare: bareUrl, hono: honoUrl, prism: prismUrl }[c.target];
       const p = c.target === 'prism' ? prismPath(c.branch) : rolesPath(data, c.branch);
       return { url: base + p, connections, durationS, headers };
     };
@@ -161,11 +166,15 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
     // server still answers what it read): wait until a probe gets through before the next run.
     const settle = async (target: Target) => {
       const probe =
-        target === 'local' ? `${local.url}/api/v2/users/me` : target === 'bare' ? bareUrl + rolesPath(data, 'small') : prismUrl + prismPath('small');
+        target === 'local'
+          ? `${local.url}/api/v2/users/me`
+          : target === 'prism'
+            ? prismUrl + prismPath('small')
+            : { bare: bareUrl, hono: honoUrl }[target] + rolesPath(data, 'small');
       await (await fetch(probe, { headers, signal: AbortSignal.timeout(60_000) })).arrayBuffer();
       await new Promise((r) => setTimeout(r, 200));
     };
-    const servers: Record<Target, Started | undefined> = { local, bare, prism };
+    const servers: Record<Target, Started | undefined> = { local, bare, hono, prism };
     const measure = async (target: Target, job: LoadJob) => {
       const cpuBefore = servers[target]?.cpuMs();
       const r = await load.run(job);
@@ -182,12 +191,14 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
     const cases: ListCase[] = [
       { target: 'local', branch: 'small' },
       { target: 'bare', branch: 'small' },
+      { target: 'hono', branch: 'small' },
       { target: 'prism', branch: 'small' },
       { target: 'local', branch: 'big' },
       { target: 'bare', branch: 'big' },
     ].filter((c) => c.target !== 'prism' || prism) as ListCase[];
     o.log('api: warm-up');
-    for (const c of cases) await measure(c.target, listJob(c, 10, 1));
+    // Long enough for the JIT to settle in every server (a cold one costs several times more CPU per request).
+    for (const c of cases) await measure(c.target, listJob(c, 10, o.durationS));
 
     // Interleaved rounds: each repeat runs every case once, so slow drift of the machine
     // (other work on the 2 cores) spreads over all of them instead of one.
@@ -230,7 +241,12 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
 
     // ---- rows ----
     const rows: Row[] = [];
-    const targetLabel: Record<Target, string> = { local: 'local API', bare: 'bare node:http', prism: 'Prism mock' };
+    const targetLabel: Record<Target, string> = {
+      local: 'local API',
+      bare: 'bare node:http',
+      hono: 'bare Hono (framework floor)',
+      prism: 'Prism mock',
+    };
     for (const c of cases) {
       for (const n of o.connections) {
         const m = medianResult(lists.get(key(c, n))!);
@@ -306,12 +322,13 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
       const n = Math.max(...o.connections);
       const cpu = (t: Target) => medianResult(lists.get(key({ target: t, branch }, n))!).serverCpuUs;
       const [cpuLocal, cpuBare, cpuPrism] = [cpu('local'), cpu('bare'), branch === 'small' && prism ? cpu('prism') : undefined];
+      const cpuHono = branch === 'small' ? cpu('hono') : undefined;
       if (cpuLocal && cpuBare) {
         rows.push({
           group: 'api',
-          figure: `list ${branchLabel(branch)}: server CPU per request, bare ÷ local${cpuPrism ? ' (Prism ÷ local)' : ''}, ${n} conn`,
+          figure: `list ${branchLabel(branch)}: server CPU per request, bare ÷ local${cpuHono ? ' (bare Hono ÷ local)' : ''}${cpuPrism ? ' (Prism ÷ local)' : ''}, ${n} conn`,
           goal: '—',
-          measured: `${fmt.ratio(cpuBare / cpuLocal)}${cpuPrism ? ` (${fmt.ratio(cpuPrism / cpuLocal)})` : ''}`,
+          measured: `${fmt.ratio(cpuBare / cpuLocal)}${cpuHono ? ` (${fmt.ratio(cpuHono / cpuLocal)})` : ''}${cpuPrism ? ` (${fmt.ratio(cpuPrism / cpuLocal)})` : ''}`,
           pass: null,
           value: cpuBare / cpuLocal,
           unit: '×',
