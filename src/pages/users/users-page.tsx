@@ -44,6 +44,10 @@ export function UsersPage() {
   const requestedBranchId = searchParams.get('branch');
 
   const branch = branches.data?.find((b) => (requestedBranchId ? b.id === requestedBranchId : b.default));
+  const title = ['Users', branch?.name, project.data?.name, 'Neon Console'].filter(Boolean).join(' · ');
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   const selectBranch = useCallback(
     (branchId: string) => setSearchParams({ branch: branchId }),
     [setSearchParams],
@@ -216,6 +220,7 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
         ) : (
           <UsersTable
             branchName={branch.name}
+            layoutKey={`${branchBusy}/${Boolean(roles.error)}/${Boolean(databases.error && !databases.data)}`}
             rows={rows}
             sort={sort}
             onSortChange={setSort}

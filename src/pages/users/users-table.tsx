@@ -21,6 +21,8 @@ export interface UserRow {
 
 interface UsersTableProps {
   branchName: string;
+  /** Changes whenever something above the table appears or disappears. */
+  layoutKey: string;
   rows: UserRow[];
   sort: Sort;
   onSortChange: (sort: Sort) => void;
@@ -47,13 +49,14 @@ export function resetBlocker(row: UserRow): string | null {
   return null;
 }
 
-export function UsersTable({ branchName, rows, sort, onSortChange, onDelete, onReset }: UsersTableProps) {
+export function UsersTable({ branchName, layoutKey, rows, sort, onSortChange, onDelete, onReset }: UsersTableProps) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
+  // Banners above the table (operations, errors) come and go: `layoutKey` says when.
   useLayoutEffect(() => {
-    const top = bodyRef.current?.getBoundingClientRect().top ?? 0;
-    setScrollMargin(top + window.scrollY);
-  }, []);
+    const top = Math.round((bodyRef.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
+    setScrollMargin(top);
+  }, [layoutKey]);
 
   // Rows are virtualised against the window so 10,000 users paint as fast as 10.
   const virtualizer = useWindowVirtualizer({
