@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
 import { buildConsole } from './lib/bundle-size.ts';
 import { installProbe, type Check, type Timing } from './lib/page-probe.ts';
@@ -25,13 +25,34 @@ const OVERSCAN = 12;
 const probeScript = (initial: Check | null) =>
   `var __name = (f) => f;\n(${installProbe.toString()})(${JSON.stringify(initial)});`;
 
-async function timed(page: Page, check: Check, action: () => Promise<unknown>): Promise<Timing> {
+// Renderer main-thread CPU time (CDP Performance.getMetrics "ThreadTime"). Unlike wall time
+// it hardly grows when other processes compete for the cores, so it is reported alongside.
+const sessions = new WeakMap<Page, CDPSession>();
+async function cdpFor(page: Page): Promise<CDPSession> {
+  let session = sessions.get(page);
+  if (!session) {
+    session = await page.context().newCDPSession(page);
+    await session.send('Performance.enable');
+    sessions.set(page, session);
+  }
+  return session;
+}
+async function threadMs(page: Page): Promise<number> {
+  const { metrics } = (await (await cdpFor(page)).send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
+}
+
+async function timed(page: Page, check: Check, action: () => Promise<unknown>): Promise<Timing & { cpu: number }> {
   await page.evaluate((c) => window.__bench.arm(c), check);
+  const cpu0 = await threadMs(page);
   await action();
-  return page.evaluate(() => window.__bench.pending!);
+  const timing = await page.evaluate(() => window.__bench.pending!);
+  return { ...timing, cpu: (await threadMs(page)) - cpu0 };
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+type CpuFigures = Partial<Record<keyof RepeatFigures, number>>;
 
 interface RepeatFigures {
   coldLoad: number;
@@ -50,6 +71,7 @@ interface RepeatFigures {
   domRows: number;
   screenful: number;
   heapBytes: number;
+  cpu: CpuFigures;
 }
 
 async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: number): Promise<RepeatFigures> {
@@ -60,8 +82,10 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
 
     // Cold: fresh context (empty cache, no cookie), navigation start → first rows painted.
     await page.addInitScript({ content: probeScript({ kind: 'row', caption: 'Users on branch main$', row: 'user_00000' }) });
+    await cdpFor(page);
     await page.goto(usersUrl);
     const cold = await page.evaluate(() => window.__bench.pending!);
+    const coldCpu = await threadMs(page);
     await page.getByRole('row', { name: /user_00000/ }).waitFor();
 
     // New User → dialog; Create → one-time password.
@@ -105,8 +129,10 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
     // Big branch in a new page of the same context (assets cached, data not).
     const big = await context.newPage();
     await big.addInitScript({ content: probeScript({ kind: 'row', caption: 'Users on branch big$', row: 'bench_owner' }) });
+    await cdpFor(big);
     await big.goto(`${usersUrl}?branch=${data.bigBranchId}`);
     const bigPaint = await big.evaluate(() => window.__bench.pending!);
+    const bigCpu = await threadMs(big);
     const rolesResponseEnd = await big.evaluate(
       () =>
         performance
@@ -116,7 +142,7 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
     );
     await big.getByRole('row', { name: /bench_owner/ }).waitFor();
 
-    const cdp = await context.newCDPSession(big);
+    const cdp = await cdpFor(big);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
 
@@ -169,6 +195,17 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
       domRows,
       screenful: Math.ceil(VIEWPORT.height / rowHeight),
       heapBytes: heap.usedSize,
+      cpu: {
+        coldLoad: coldCpu,
+        openNew: openNew.cpu,
+        createToPassword: created.cpu,
+        openReset: openReset.cpu,
+        resetToPassword: reset.cpu,
+        openDelete: openDelete.cpu,
+        branchSwitch: branchSwitch.cpu,
+        bigNavToPaint: bigCpu,
+        keystroke: keystroke.cpu,
+      },
     };
   } finally {
     await context.close();
@@ -213,13 +250,15 @@ export async function benchPage({ repeats, log }: { repeats: number; log: (line:
 }
 
 function pageRows(runs: RepeatFigures[]): Row[] {
-  const m = (k: keyof RepeatFigures) => median(runs.map((r) => r[k]));
-  const all = (k: keyof RepeatFigures) => runs.map((r) => Math.round(r[k])).join(', ');
-  const timing = (figure: string, k: keyof RepeatFigures, limit?: number): Row => ({
+  type Figure = Exclude<keyof RepeatFigures, 'cpu'>;
+  const m = (k: Figure) => median(runs.map((r) => r[k]));
+  const all = (k: Figure) => runs.map((r) => Math.round(r[k])).join(', ');
+  const cpu = (k: Figure) => median(runs.map((r) => r.cpu[k] ?? NaN));
+  const timing = (figure: string, k: Figure, limit?: number): Row => ({
     group: 'page',
     figure,
     goal: limit === undefined ? '—' : `≤ ${limit} ms`,
-    measured: fmt.ms(m(k)),
+    measured: `${fmt.ms(m(k))}${Number.isFinite(cpu(k)) ? ` (main-thread CPU ${fmt.ms(cpu(k))})` : ''}`,
     pass: limit === undefined ? null : m(k) <= limit,
     value: m(k),
     unit: 'ms',
