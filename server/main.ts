@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from './config.ts';
 import { createApp } from './app.ts';
+import { answerUnparsableRequests } from './client-errors.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -44,6 +46,7 @@ async function main() {
     if (server.generatedKey) log(`API key:            ${server.apiKey}`);
     else log('API key:            the one in NEON_API_KEY (not printed)');
   });
+  answerUnparsableRequests(httpServer as Server);
   const stop = () => {
     httpServer.close();
     server.close();

@@ -1,14 +1,19 @@
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../server/config.ts';
 import { createApp, type Log } from '../server/app.ts';
 import { SESSION_COOKIE, sessionToken } from '../server/auth.ts';
+import { answerUnparsableRequests } from '../server/client-errors.ts';
+import type { Store } from '../server/local/store.ts';
 
 export interface LocalServer {
   url: string;
   apiKey: string;
   /** `name=value`, to send as the Cookie header the way the console's browser would. */
   sessionCookie: string;
+  /** The store behind the API (undefined in Neon mode), for tests that compare what is stored. */
+  store: Store | undefined;
   close(): Promise<void>;
 }
 
@@ -16,7 +21,10 @@ export interface LocalServer {
  * Starts the real server in-process on a free port: in-memory store, demo seed, instant
  * operations and no rate limits unless `env` says otherwise.
  */
-export async function startLocalServer(env: Record<string, string> = {}, log?: Log): Promise<LocalServer> {
+export async function startLocalServer(
+  env: Record<string, string> = {},
+  log?: Log,
+): Promise<LocalServer> {
   const config = loadConfig({
     NEON_LOCAL_DATA_DIR: ':memory:',
     NEON_LOCAL_OPERATION_MS: '0',
@@ -28,12 +36,14 @@ export async function startLocalServer(env: Record<string, string> = {}, log?: L
   });
   const server = createApp(config, log);
   const httpServer = serve({ fetch: server.app.fetch, hostname: '127.0.0.1', port: 0 });
+  answerUnparsableRequests(httpServer as Server);
   await new Promise<void>((resolve) => httpServer.once('listening', () => resolve()));
   const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     apiKey: server.apiKey,
     sessionCookie: `${SESSION_COOKIE}=${sessionToken(server.apiKey)}`,
+    store: server.store,
     close: () =>
       new Promise<void>((resolve) => {
         httpServer.close(() => {
