@@ -15,7 +15,12 @@ export function answerUnparsableRequests(server: Server): void {
     }
     const [status, reason, code, message] =
       err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'the URL and headers of the request are too large']
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'REQUEST_HEADER_FIELDS_TOO_LARGE',
+            'the URL and headers of the request are too large',
+          ]
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
           : [400, 'Bad Request', 'BAD_REQUEST', 'the request is not valid HTTP'];
