@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { databaseQueries } from '@/api/databases';
 import { endpointQueries } from '@/api/endpoints';
@@ -27,6 +27,9 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
   const [shown, setShown] = useState(false);
   const [copy, setCopy] = useState<CopyState>('idle');
   const fallbackRef = useRef<HTMLInputElement>(null);
+  const copyRef = useRef<HTMLButtonElement>(null);
+  // After Create the form that held focus is gone: start on the likeliest next step.
+  useEffect(() => copyRef.current?.focus(), []);
   const endpoints = useQuery(endpointQueries.listForBranch(projectId, branchId));
   const databases = useQuery(databaseQueries.list(projectId, branchId));
 
@@ -111,7 +114,7 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
       {envNote ? <p className="muted small">{envNote}</p> : null}
 
       <DialogFooter>
-        <Button onClick={() => void copyPassword()}>{copy === 'copied' ? 'Copied' : 'Copy'}</Button>
+        <Button ref={copyRef} onClick={() => void copyPassword()}>{copy === 'copied' ? 'Copied' : 'Copy'}</Button>
         <Button onClick={downloadEnv} disabled={!envReady}>
           Download .env
         </Button>
