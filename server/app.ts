@@ -98,8 +98,9 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
 
   // DNS rebinding: only our own names may reach us.
   app.use(async (c, next) => {
-    const host = hostName(c.req.header('host') ?? '');
-    if (!allowedHosts.has(host)) {
+    // An absolute request target (`GET http://other/...`) names a host of its own: check both.
+    const host = [hostName(c.req.header('host') ?? ''), hostName(new URL(c.req.url).host)].find((h) => !allowedHosts.has(h));
+    if (host !== undefined) {
       throw new ApiError(403, 'FORBIDDEN', `host ${JSON.stringify(host)} is not allowed; add it to NEON_LOCAL_ALLOWED_HOSTS`);
     }
     await next();
