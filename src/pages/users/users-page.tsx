@@ -1,4 +1,13 @@
-import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import type { Branch, Operation, Role } from '@neon/sdk/raw';
@@ -21,14 +30,22 @@ const loadNewUserDialog = () => import('@/pages/users/new-user-dialog');
 const loadDeleteUserDialog = () => import('@/pages/users/delete-user-dialog');
 const loadResetPasswordDialog = () => import('@/pages/users/reset-password-dialog');
 const NewUserDialog = lazy(() => loadNewUserDialog().then((m) => ({ default: m.NewUserDialog })));
-const DeleteUserDialog = lazy(() => loadDeleteUserDialog().then((m) => ({ default: m.DeleteUserDialog })));
-const ResetPasswordDialog = lazy(() => loadResetPasswordDialog().then((m) => ({ default: m.ResetPasswordDialog })));
+const DeleteUserDialog = lazy(() =>
+  loadDeleteUserDialog().then((m) => ({ default: m.DeleteUserDialog })),
+);
+const ResetPasswordDialog = lazy(() =>
+  loadResetPasswordDialog().then((m) => ({ default: m.ResetPasswordDialog })),
+);
 
 function usePrefetchDialogs(ready: boolean) {
   useEffect(() => {
     if (!ready) return;
     const timer = setTimeout(() => {
-      void Promise.all([loadNewUserDialog(), loadDeleteUserDialog(), loadResetPasswordDialog()]).catch(() => {
+      void Promise.all([
+        loadNewUserDialog(),
+        loadDeleteUserDialog(),
+        loadResetPasswordDialog(),
+      ]).catch(() => {
         // Offline for now: React.lazy will try again when a dialog is opened.
       });
     }, 200);
@@ -43,8 +60,12 @@ export function UsersPage() {
   const branches = useQuery(branchQueries.list(projectId));
   const requestedBranchId = searchParams.get('branch');
 
-  const branch = branches.data?.find((b) => (requestedBranchId ? b.id === requestedBranchId : b.default));
-  const title = ['Users', branch?.name, project.data?.name, 'Neon Console'].filter(Boolean).join(' · ');
+  const branch = branches.data?.find((b) =>
+    requestedBranchId ? b.id === requestedBranchId : b.default,
+  );
+  const title = ['Users', branch?.name, project.data?.name, 'Neon Console']
+    .filter(Boolean)
+    .join(' · ');
   useEffect(() => {
     document.title = title;
   }, [title]);
@@ -118,7 +139,8 @@ export function UsersPage() {
   );
 }
 
-type DialogState = { kind: 'new' } | { kind: 'delete'; role: Role } | { kind: 'reset'; role: Role } | null;
+type DialogState =
+  { kind: 'new' } | { kind: 'delete'; role: Role } | { kind: 'reset'; role: Role } | null;
 
 interface UsersSectionProps {
   projectId: string;
@@ -148,10 +170,18 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
   const openerRef = useRef<HTMLElement | null>(null);
   const newUserRef = useRef<HTMLButtonElement>(null);
 
-  const openDialog = (state: DialogState, opener: HTMLElement) => {
+  const openDialog = useCallback((state: DialogState, opener: HTMLElement) => {
     openerRef.current = opener;
     setDialog(state);
-  };
+  }, []);
+  const openDelete = useCallback(
+    (role: Role, opener: HTMLElement) => openDialog({ kind: 'delete', role }, opener),
+    [openDialog],
+  );
+  const openReset = useCallback(
+    (role: Role, opener: HTMLElement) => openDialog({ kind: 'reset', role }, opener),
+    [openDialog],
+  );
   const closeDialog = useCallback(() => setDialog(null), []);
   // Focus goes back to what opened the dialog, or to New User when that row is gone.
   const restoreFocus = useCallback((event: Event) => {
@@ -166,17 +196,25 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
 
   const ownedBy = useMemo(() => {
     const map = new Map<string, string[]>();
-    for (const db of databases.data ?? []) map.set(db.owner_name, [...(map.get(db.owner_name) ?? []), db.name]);
+    for (const db of databases.data ?? [])
+      map.set(db.owner_name, [...(map.get(db.owner_name) ?? []), db.name]);
     return map;
   }, [databases.data]);
 
-  const opsById = useMemo(() => new Map((operations.data ?? []).map((op) => [op.id, op])), [operations.data]);
-  const branchBusy = (operations.data ?? []).some((op) => op.branch_id === branch.id && isUnfinished(op));
+  const opsById = useMemo(
+    () => new Map((operations.data ?? []).map((op) => [op.id, op])),
+    [operations.data],
+  );
+  const branchBusy = (operations.data ?? []).some(
+    (op) => op.branch_id === branch.id && isUnfinished(op),
+  );
 
   const allRows = useMemo<UserRow[]>(
     () =>
       (roles.data ?? []).map((role) => {
-        const ops = (tracked[`${branch.id}/${role.name}`] ?? []).map((op) => opsById.get(op.id) ?? op);
+        const ops = (tracked[`${branch.id}/${role.name}`] ?? []).map(
+          (op) => opsById.get(op.id) ?? op,
+        );
         const failed = ops.find(isFailed);
         return {
           role,
@@ -194,7 +232,9 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
   const sortedRows = useMemo(() => {
     const factor = sort.direction === 'asc' ? 1 : -1;
     if (sort.key === 'name') return allRows.slice().sort((a, b) => factor * compareNames(a, b));
-    return allRows.slice().sort((a, b) => factor * (a.createdMs - b.createdMs) || compareNames(a, b));
+    return allRows
+      .slice()
+      .sort((a, b) => factor * (a.createdMs - b.createdMs) || compareNames(a, b));
   }, [allRows, sort]);
 
   const rows = useMemo(() => {
@@ -206,7 +246,9 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
   if (roles.data) {
     list = (
       <>
-        {roles.error ? <ErrorMessage error={roles.error} title="The list could not be refreshed." /> : null}
+        {roles.error ? (
+          <ErrorMessage error={roles.error} title="The list could not be refreshed." />
+        ) : null}
         {allRows.length === 0 ? (
           <div className="state-panel">
             <h2>No users on {branch.name} yet</h2>
@@ -224,8 +266,8 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
             rows={rows}
             sort={sort}
             onSortChange={setSort}
-            onDelete={(role, opener) => openDialog({ kind: 'delete', role }, opener)}
-            onReset={(role, opener) => openDialog({ kind: 'reset', role }, opener)}
+            onDelete={openDelete}
+            onReset={openReset}
           />
         )}
       </>
@@ -252,13 +294,22 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
           <h1 id="users-title">Users</h1>
           <p className="muted">Postgres roles of branch {branch.name}. The API calls them roles.</p>
         </div>
-        <Button ref={newUserRef} variant="primary" onClick={(event) => openDialog({ kind: 'new' }, event.currentTarget)}>
+        <Button
+          ref={newUserRef}
+          variant="primary"
+          onClick={(event) => openDialog({ kind: 'new' }, event.currentTarget)}
+        >
           New User
         </Button>
       </div>
 
       <div className="toolbar">
-        <BranchSelect id="branch-select" branches={branches} value={branch.id} onChange={onBranchChange} />
+        <BranchSelect
+          id="branch-select"
+          branches={branches}
+          value={branch.id}
+          onChange={onBranchChange}
+        />
         <div className="field field-inline search">
           <label htmlFor="user-search">Search</label>
           <input
@@ -273,7 +324,9 @@ function UsersSection({ projectId, branch, branches, onBranchChange }: UsersSect
         </div>
         {roles.data ? (
           <p className="muted small count" aria-live="polite">
-            {rows.length === allRows.length ? `${allRows.length} users` : `${rows.length} of ${allRows.length} users`}
+            {rows.length === allRows.length
+              ? `${allRows.length} users`
+              : `${rows.length} of ${allRows.length} users`}
           </p>
         ) : null}
       </div>
