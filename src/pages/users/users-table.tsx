@@ -229,7 +229,7 @@ const UserTableRow = memo(function UserTableRow({
             </span>
           ) : null}{' '}
           {row.failure ? (
-            <span className="badge badge-danger" role="status">
+            <span className="badge badge-danger" role="status" title={row.failure}>
               Last change failed: {row.failure}
             </span>
           ) : null}
