@@ -455,10 +455,16 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       const running = child!;
       // The kill comes at a random moment after the server answers its first change (a cold,
       // busy server can take long over it), or after the longest delay if none is answered.
+      // With long operations, wait for an acknowledged change (the project may still be locked
+      // by the last run's operations), so that some are surely running at the restart.
+      const waitForChange = operationMs >= 1000;
+      const acks = () =>
+        report.acknowledged.creates + report.acknowledged.resets + report.acknowledged.deletes;
+      const acksBefore = acks();
       let firstAnswer = () => {};
       const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
       const killer = (async () => {
-        await Promise.race([answered, sleep(maxKillDelayMs)]);
+        await Promise.race([answered, sleep(waitForChange ? operationMs + 1000 : maxKillDelayMs)]);
         await sleep(random() * maxKillDelayMs);
         stopped = true;
         await kill(running);
@@ -479,7 +485,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
             refused = await reset(branch, pick(idle));
           else refused = await remove(branch, pick(idle));
           if (refused) await sleep(2 + random() * 8);
-          firstAnswer();
+          if (!waitForChange || acks() > acksBefore) firstAnswer();
         }
       }
 
