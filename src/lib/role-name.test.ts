@@ -20,6 +20,15 @@ describe('roleNameProblem', () => {
     expect(roleNameProblem('é'.repeat(32), existing)).toEqual({ kind: 'too-long', bytes: 64 });
   });
 
+  it('refuses names the API refuses: only spaces, control characters, dot segments', () => {
+    expect(roleNameProblem('   ', existing)).toEqual({ kind: 'blank' });
+    expect(roleNameProblem('a\tb', existing)).toEqual({ kind: 'control-character' });
+    expect(roleNameProblem('a\u0000', existing)).toEqual({ kind: 'control-character' });
+    expect(roleNameProblem('..', existing)).toEqual({ kind: 'dot-segment' });
+    expect(roleNameProblem('.', existing)).toEqual({ kind: 'dot-segment' });
+    expect(roleNameProblem('a.b', existing)).toBeNull();
+  });
+
   it('refuses reserved names and the pg_ prefix', () => {
     expect(roleNameProblem('pg_monitor2', existing)).toEqual({ kind: 'reserved-prefix' });
     for (const name of ['neon_superuser', 'cloud_admin', 'zenith_admin', 'public', 'none']) {

@@ -6,6 +6,9 @@ const RESERVED_NAMES = new Set(['neon_superuser', 'cloud_admin', 'zenith_admin',
 
 export type RoleNameProblem =
   | { kind: 'required' }
+  | { kind: 'blank' }
+  | { kind: 'control-character' }
+  | { kind: 'dot-segment' }
   | { kind: 'too-long'; bytes: number }
   | { kind: 'reserved-prefix' }
   | { kind: 'reserved' }
@@ -17,6 +20,11 @@ export type RoleNameProblem =
  */
 export function roleNameProblem(name: string, existing: ReadonlySet<string>): RoleNameProblem | null {
   if (name.length === 0) return { kind: 'required' };
+  if (name.trim().length === 0) return { kind: 'blank' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { kind: 'control-character' };
+  // A URL treats these as "this folder" and "the folder above": no API path could name them.
+  if (name === '.' || name === '..') return { kind: 'dot-segment' };
   const bytes = utf8ByteLength(name);
   if (bytes > ROLE_NAME_MAX_BYTES) return { kind: 'too-long', bytes };
   if (name.startsWith('pg_')) return { kind: 'reserved-prefix' };
@@ -29,6 +37,12 @@ export function describeRoleNameProblem(problem: RoleNameProblem, name: string, 
   switch (problem.kind) {
     case 'required':
       return 'Enter a name.';
+    case 'blank':
+      return 'The name cannot be only spaces.';
+    case 'control-character':
+      return 'The name cannot contain control characters such as tabs or line breaks.';
+    case 'dot-segment':
+      return `"${name}" cannot be used as a name.`;
     case 'too-long':
       return `The name is ${problem.bytes} bytes; the limit is ${ROLE_NAME_MAX_BYTES} bytes.`;
     case 'reserved-prefix':
