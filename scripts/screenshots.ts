@@ -1,14 +1,15 @@
 // Takes the README's screenshots (docs/*.png): the users page and each dialog, light and dark.
-// Run against a fresh local server: `npm run screenshots` (starts one itself on port 4190).
+// Run against a fresh local server: `npm run screenshots` (starts one itself on port 4180).
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 
-const PORT = 4190;
+// Not 4190: fetch refuses it (a 'bad port', ManageSieve).
+const PORT = 4180;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function waitForServer() {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 900; i++) {
     try {
       if ((await fetch(`${BASE}/`)).ok) return;
     } catch {
