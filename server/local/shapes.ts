@@ -173,7 +173,7 @@ export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow)
 }
 
 /** Connection details for each database whose owner has a password. */
-export function connectionUris(roles: RoleRow[], databases: DatabaseRow[], host: string) {
+export function connectionUris(roles: readonly RoleRow[], databases: DatabaseRow[], host: string) {
   return databases.flatMap((db) => {
     const owner = roles.find((r) => r.name === db.owner_name);
     return owner?.password ? [connectionDetails(owner, host, db)] : [];

@@ -122,6 +122,12 @@ export class Store {
   readonly operations: OperationsEngine;
   private readonly now: () => number;
   private readonly stmts = new Map<string, Database.Statement>();
+  /**
+   * Live roles per branch, as last read: the list is the hottest read, and turning rows into
+   * objects costs more than the query. Every write goes through `transaction()`, which
+   * forgets them all when it ends, committed or rolled back.
+   */
+  private readonly roleLists = new Map<string, RoleRow[]>();
 
   constructor(options: StoreOptions) {
     this.now = options.now ?? Date.now;
@@ -165,7 +171,11 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.roleLists.clear();
+    }
   }
 
   // ---- meta ----
@@ -333,7 +343,7 @@ export class Store {
     projectId: string,
     input: CreateBranchInput,
     options: MutationOptions = {},
-  ): Mutation<{ branch: BranchRow; endpoints: EndpointRow[]; roles: RoleRow[]; databases: DatabaseRow[] }> {
+  ): Mutation<{ branch: BranchRow; endpoints: EndpointRow[]; roles: readonly RoleRow[]; databases: DatabaseRow[] }> {
     return this.transaction(() => {
       this.project(projectId);
       this.operations.assertIdle(projectId, options.at);
@@ -443,9 +453,14 @@ export class Store {
 
   // ---- roles ----
 
-  listRoles(projectId: string, branchId: string): RoleRow[] {
+  listRoles(projectId: string, branchId: string): readonly RoleRow[] {
     this.branch(projectId, branchId);
-    return this.all<RoleRow>(`SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`, branchId);
+    let roles = this.roleLists.get(branchId);
+    if (!roles) {
+      roles = this.all<RoleRow>(`SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`, branchId);
+      this.roleLists.set(branchId, roles);
+    }
+    return roles;
   }
 
   private liveRole(branchId: string, name: string): RoleRow | undefined {
