@@ -183,9 +183,10 @@ function mountConsole(app: Hono<ApiEnv>, config: Config, session: string) {
   }
   app.get('*', (c) => {
     if (!fs.existsSync(indexFile)) {
+      // Without a build there is no page, only the API: say where it is.
       return c.text(
         `The console is not built yet. The Neon API is at ${new URL(c.req.url).origin}/api/v2 (run \`npm start\` to build and serve the console).\n`,
-        503,
+        404,
       );
     }
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
