@@ -2,87 +2,33 @@
 // `{code, message, request_id}` shape, the server keeps serving, and nothing stored changes.
 // Requests go over a real socket with the path sent byte for byte, so no client library
 // normalises `..`, `%2e%2e` or stray `%` before the server sees them.
-import http from 'node:http';
-import net from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { send as sendRaw, sendBytes as sendRawBytes, type Raw } from './raw-http.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
 
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
 let server: LocalServer;
-let port: number;
 const ids = { project: '', main: '', dev: '' };
 
-/** Sends `path` exactly as given. Without `contentType`, a body is labelled application/json. */
+/** Sends `path` exactly as given, with the API key. Without a content type, a body is labelled JSON. */
 function send(
   method: string,
   path: string,
   options: { body?: string | Buffer; headers?: Record<string, string>; chunked?: boolean } = {},
 ): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${server.apiKey}`,
-      ...options.headers,
-    };
-    if (
-      options.body !== undefined &&
-      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
-    ) {
-      headers['content-type'] = 'application/json';
-    }
-    if (options.body !== undefined && !options.chunked)
-      headers['content-length'] = String(Buffer.byteLength(options.body));
-    let answered = false;
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, headers, agent: false },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    // The server may answer (413) and close before a large body is fully written.
-    req.on('error', (err) => (answered ? undefined : reject(err)));
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
+  return sendRaw(server.url, method, path, {
+    ...options,
+    headers: { authorization: `Bearer ${server.apiKey}`, ...options.headers },
   });
 }
 
 /** Bytes Node's own HTTP client refuses to put in a request line. */
 function sendBytes(requestLine: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () =>
-      socket.write(
-        `${requestLine}\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.apiKey}\r\nConnection: close\r\n\r\n`,
-      ),
-    );
-    let data = '';
-    socket.on('data', (c) => (data += c.toString()));
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const [head = '', text = ''] = data.split('\r\n\r\n');
-      const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers: http.IncomingHttpHeaders = {};
-      for (const line of lines)
-        headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line
-          .slice(line.indexOf(':') + 1)
-          .trim();
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, text });
-    });
-  });
+  return sendRawBytes(
+    server.url,
+    `${requestLine}\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.apiKey}`,
+  );
 }
 
 async function json(method: string, path: string) {
@@ -107,7 +53,6 @@ let before: unknown;
 beforeAll(async () => {
   // The demo seed: main has casey, sally, reporting (owns analytics), thomas, web_access (protected).
   server = await startLocalServer();
-  port = Number(new URL(server.url).port);
   const { projects } = await json('GET', '/projects');
   ids.project = projects[0].id;
   const { branches } = await json('GET', `/projects/${ids.project}/branches`);

@@ -3,20 +3,15 @@
 // proxy (no open proxy, no SSRF), body and rate limits, and the fault-injection endpoint.
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { send, sendBytes, type Raw } from './raw-http.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
 
 const KEY = 'neon_test_key_S3cr3t_9f2c71d04b8e';
-
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
 
 const servers: LocalServer[] = [];
 const others: http.Server[] = [];
@@ -32,73 +27,6 @@ async function start(
   const server = await startLocalServer({ NEON_API_KEY: KEY, ...env }, log);
   servers.push(server);
   return server;
-}
-
-/** An HTTP request with the path and headers exactly as given (no normalisation, no Host added). */
-function send(
-  base: string,
-  method: string,
-  requestPath: string,
-  options: { headers?: Record<string, string>; body?: string } = {},
-): Promise<Raw> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: url.host, ...options.headers };
-    if (options.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(options.body));
-    }
-    let answered = false;
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: requestPath,
-        headers,
-        setHost: false,
-        agent: false,
-      },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', (err) => (answered ? undefined : reject(err)));
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
-}
-
-/** Raw bytes on a socket, for request targets Node's client will not send. */
-function sendBytes(base: string, head: string): Promise<Raw> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname, () =>
-      socket.write(`${head}\r\nConnection: close\r\n\r\n`),
-    );
-    let data = '';
-    socket.on('data', (c) => (data += c.toString()));
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const [top = '', ...rest] = data.split('\r\n\r\n');
-      const [statusLine = '', ...lines] = top.split('\r\n');
-      const headers: http.IncomingHttpHeaders = {};
-      for (const line of lines)
-        headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line
-          .slice(line.indexOf(':') + 1)
-          .trim();
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, text: rest.join('\r\n\r\n') });
-    });
-  });
 }
 
 const auth = { authorization: `Bearer ${KEY}` };
@@ -411,7 +339,7 @@ describe('Neon mode: the proxy to a real upstream', () => {
       const server = http.createServer(handler);
       others.push(server);
       server.listen(0, '127.0.0.1', () =>
-        resolve(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`),
+        resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
       );
     });
 
