@@ -2,11 +2,11 @@
 // Run against a fresh local server: `npm run screenshots` (starts one itself on port 4180).
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/settings.ts';
 
 // Not 4190: fetch refuses it (a 'bad port', ManageSieve).
 const PORT = 4180;
 const BASE = `http://127.0.0.1:${PORT}`;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function waitForServer() {
   for (let i = 0; i < 900; i++) {
@@ -58,7 +58,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
 });
 try {
   await waitForServer();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   for (const scheme of ['light', 'dark'] as const) {
     const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1200, height: 760 } });
     await journey(page, scheme);
