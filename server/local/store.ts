@@ -123,11 +123,12 @@ export class Store {
   private readonly now: () => number;
   private readonly stmts = new Map<string, Database.Statement>();
   /**
-   * Live roles per branch, as last read: the list is the hottest read, and turning rows into
-   * objects costs more than the query. Every write goes through `transaction()`, which
-   * forgets them all when it ends, committed or rolled back.
+   * Values derived from the data as last read (each branch's live roles, the list's JSON):
+   * the role list is the hottest read, and turning rows into objects and JSON costs more
+   * than the query. Every write goes through `transaction()`, which forgets them all when it
+   * ends, committed or rolled back.
    */
-  private readonly roleLists = new Map<string, RoleRow[]>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(options: StoreOptions) {
     this.now = options.now ?? Date.now;
@@ -174,8 +175,16 @@ export class Store {
     try {
       return this.db.transaction(fn).immediate();
     } finally {
-      this.roleLists.clear();
+      this.memos.clear();
     }
+  }
+
+  /** `compute()`, remembered under `key` until the next write. */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   // ---- meta ----
@@ -455,12 +464,9 @@ export class Store {
 
   listRoles(projectId: string, branchId: string): readonly RoleRow[] {
     this.branch(projectId, branchId);
-    let roles = this.roleLists.get(branchId);
-    if (!roles) {
-      roles = this.all<RoleRow>(`SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`, branchId);
-      this.roleLists.set(branchId, roles);
-    }
-    return roles;
+    return this.memo(`roles ${branchId}`, () =>
+      this.all<RoleRow>(`SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`, branchId),
+    );
   }
 
   private liveRole(branchId: string, name: string): RoleRow | undefined {

@@ -14,8 +14,10 @@ const ROLE = '/projects/:projectId/branches/:branchId/roles/:roleName';
 export function roleRoutes({ store, now }: LocalContext) {
   return new Hono<ApiEnv>()
     .get('/projects/:projectId/branches/:branchId/roles', (c) => {
-      const roles = store.listRoles(c.req.param('projectId'), c.req.param('branchId'));
-      return c.json({ roles: roles.map((r) => shape.role(r)) });
+      const branchId = c.req.param('branchId');
+      const roles = store.listRoles(c.req.param('projectId'), branchId);
+      const body = store.memo(`roles json ${branchId}`, () => JSON.stringify({ roles: roles.map((r) => shape.role(r)) }));
+      return c.body(body, 200, { 'Content-Type': 'application/json' });
     })
     .post('/projects/:projectId/branches/:branchId/roles', async (c) => {
       const { role } = await readBody(c, createBody);
