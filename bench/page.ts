@@ -5,17 +5,8 @@ import { buildConsole } from './lib/bundle-size.ts';
 import { installProbe, type Check, type Timing } from './lib/page-probe.ts';
 import { fmt, median, type Row } from './lib/report.ts';
 import { BIG_BRANCH_ROLES, seedBenchData, type BenchData } from './lib/seed.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/settings.ts';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Operations take this long, as on Neon; the create/reset goals are relative to it. */
 const OPERATION_MS = 500;
 const VIEWPORT = { width: 1280, height: 800 };
@@ -226,7 +217,7 @@ export async function benchPage({ repeats, log }: { repeats: number; log: (line:
     });
     try {
       browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         args: CHROMIUM_ARGS,
         headless: true,
       });
