@@ -156,6 +156,9 @@ export function operation(o: OperationRow, now: number) {
   };
 }
 
+/** The operations a request started or lists, each with its status as of `now`. */
+export const operations = (ops: readonly OperationRow[], now: number) => ops.map((o) => operation(o, now));
+
 /** Neon's ConnectionDetails for a database's owner: the URI has each part percent-encoded. */
 export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {
   const e = encodeURIComponent;

@@ -84,14 +84,13 @@ export function branchRoutes({ store, now }: LocalContext) {
         { failOperationsWith: c.get('failOperationsWith') },
       );
       const { branch, endpoints, roles, databases } = created.value;
-      const t = now();
       const host = endpoints[0] ? shape.endpoint(endpoints[0], project).host : undefined;
       c.header('Cache-Control', 'no-store');
       return c.json(
         {
           branch: shape.branch(branch),
           endpoints: endpoints.map((e) => shape.endpoint(e, project)),
-          operations: created.operations.map((o) => shape.operation(o, t)),
+          operations: shape.operations(created.operations, now()),
           roles: roles.map((r) => shape.role(r)),
           databases: databases.map(shape.database),
           ...(host ? { connection_uris: shape.connectionUris(roles, databases, host) } : {}),
@@ -118,7 +117,6 @@ export function branchRoutes({ store, now }: LocalContext) {
         failOperationsWith: c.get('failOperationsWith'),
       });
       if (!deleted.value) return c.body(null, 204);
-      const t = now();
-      return c.json({ branch: shape.branch(deleted.value), operations: deleted.operations.map((o) => shape.operation(o, t)) });
+      return c.json({ branch: shape.branch(deleted.value), operations: shape.operations(deleted.operations, now()) });
     });
 }

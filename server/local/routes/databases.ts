@@ -30,8 +30,7 @@ export function databaseRoutes({ store, now }: LocalContext) {
         { name: database.name, owner: database.owner_name },
         { failOperationsWith: c.get('failOperationsWith') },
       );
-      const t = now();
-      return c.json({ database: shape.database(created.value), operations: created.operations.map((o) => shape.operation(o, t)) }, 201);
+      return c.json({ database: shape.database(created.value), operations: shape.operations(created.operations, now()) }, 201);
     })
     .get(DATABASE, (c) => {
       const db = store.database(c.req.param('projectId'), c.req.param('branchId'), c.req.param('databaseName'));
@@ -42,7 +41,6 @@ export function databaseRoutes({ store, now }: LocalContext) {
         failOperationsWith: c.get('failOperationsWith'),
       });
       if (!deleted.value) return c.body(null, 204);
-      const t = now();
-      return c.json({ database: shape.database(deleted.value), operations: deleted.operations.map((o) => shape.operation(o, t)) });
+      return c.json({ database: shape.database(deleted.value), operations: shape.operations(deleted.operations, now()) });
     });
 }

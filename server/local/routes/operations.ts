@@ -14,9 +14,8 @@ export function operationRoutes({ store, now }: LocalContext) {
     .get('/projects/:projectId/operations', (c) => {
       const q = parseQuery(listQuery, c.req.query());
       const ops = store.listOperations(c.req.param('projectId'), q.limit, q.cursor ? Number(q.cursor) : undefined);
-      const t = now();
       return c.json({
-        operations: ops.map((o) => shape.operation(o, t)),
+        operations: shape.operations(ops, now()),
         ...(ops.length ? { pagination: { cursor: String(ops[ops.length - 1]!.seq) } } : {}),
       });
     })

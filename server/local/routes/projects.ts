@@ -82,7 +82,7 @@ export function projectRoutes({ store, account, now }: LocalContext) {
           connection_uris: shape.connectionUris(roles, databases, host),
           roles: roles.map((r) => shape.role(r, true)),
           databases: databases.map(shape.database),
-          operations: created.operations.map((o) => shape.operation(o, t)),
+          operations: shape.operations(created.operations, t),
           branch: shape.branch(branch),
           endpoints: endpoints.map((e) => shape.endpoint(e, project)),
         },

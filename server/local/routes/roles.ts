@@ -24,9 +24,8 @@ export function roleRoutes({ store, now }: LocalContext) {
       const created = store.createRole(c.req.param('projectId'), c.req.param('branchId'), role.name, {
         failOperationsWith: c.get('failOperationsWith'),
       });
-      const t = now();
       c.header('Cache-Control', 'no-store');
-      return c.json({ role: shape.role(created.value, true), operations: created.operations.map((o) => shape.operation(o, t)) }, 201);
+      return c.json({ role: shape.role(created.value, true), operations: shape.operations(created.operations, now()) }, 201);
     })
     .get(ROLE, (c) => {
       const role = store.role(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'));
@@ -37,17 +36,15 @@ export function roleRoutes({ store, now }: LocalContext) {
         failOperationsWith: c.get('failOperationsWith'),
       });
       if (!deleted.value) return c.body(null, 204);
-      const t = now();
-      return c.json({ role: shape.role(deleted.value), operations: deleted.operations.map((o) => shape.operation(o, t)) });
+      return c.json({ role: shape.role(deleted.value), operations: shape.operations(deleted.operations, now()) });
     })
     .post(`${ROLE}/reset_password`, (c) => {
       // No body is read: Neon's own client posts an empty form-encoded one here.
       const reset = store.resetPassword(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'), {
         failOperationsWith: c.get('failOperationsWith'),
       });
-      const t = now();
       c.header('Cache-Control', 'no-store');
-      return c.json({ role: shape.role(reset.value, true), operations: reset.operations.map((o) => shape.operation(o, t)) });
+      return c.json({ role: shape.role(reset.value, true), operations: shape.operations(reset.operations, now()) });
     })
     .get(`${ROLE}/reveal_password`, (c) => {
       const projectId = c.req.param('projectId');
