@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_BASE_URL, E2E_PORT, serverEnv } from './e2e/support/settings.ts';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  E2E_BASE_URL,
+  E2E_PORT,
+  serverEnv,
+} from './e2e/support/settings.ts';
 
 if (!fs.existsSync(CHROMIUM_PATH)) {
   throw new Error(

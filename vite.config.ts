@@ -21,7 +21,9 @@ function relaySessionCookie(): Plugin {
             const cookies = page.headers.getSetCookie();
             if (cookies.length > 0) res.setHeader('set-cookie', cookies);
           } catch {
-            server.config.logger.warn(`No API server at ${API_SERVER}: start it with \`npm start\`.`);
+            server.config.logger.warn(
+              `No API server at ${API_SERVER}: start it with \`npm start\`.`,
+            );
           }
         }
         next();

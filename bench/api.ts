@@ -20,7 +20,10 @@ export const API_KEY = 'bench-api-key';
 const SPEC = path.join(ROOT, 'node_modules/@neondatabase/api-client/public-v2-for-users.gen.yaml');
 
 /** The local server exactly as `npm start` runs it, minus the console build, on a durable temp data dir. */
-export async function startLocalApi(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Started> {
+export async function startLocalApi(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Started> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const [cmd, args] = nodeTs('server/main.ts');
@@ -47,9 +50,15 @@ export async function startLocalApi(dataDir: string, extraEnv: Record<string, st
  */
 function specServing(listBody: string): string {
   const spec = YAML.parse(fs.readFileSync(SPEC, 'utf8')) as {
-    paths: Record<string, { get: { responses: Record<string, { content: Record<string, { example?: unknown }> }> } }>;
+    paths: Record<
+      string,
+      { get: { responses: Record<string, { content: Record<string, { example?: unknown }> }> } }
+    >;
   };
-  const media = spec.paths['/projects/{project_id}/branches/{branch_id}/roles']!.get.responses['200']!.content['application/json']!;
+  const media =
+    spec.paths['/projects/{project_id}/branches/{branch_id}/roles']!.get.responses['200']!.content[
+      'application/json'
+    ]!;
   media.example = JSON.parse(listBody);
   return JSON.stringify(spec);
 }
@@ -67,7 +76,10 @@ interface ListCase {
 const rolesPath = (data: BenchData, branch: 'small' | 'big') =>
   `/api/v2/projects/${data.projectId}/branches/${branch === 'small' ? data.smallBranchId : data.bigBranchId}/roles`;
 
-const branchLabel = (b: 'small' | 'big') => (b === 'small' ? `${SMALL_BRANCH_ROLES} roles` : `${BIG_BRANCH_ROLES.toLocaleString('en-US')} roles`);
+const branchLabel = (b: 'small' | 'big') =>
+  b === 'small'
+    ? `${SMALL_BRANCH_ROLES} roles`
+    : `${BIG_BRANCH_ROLES.toLocaleString('en-US')} roles`;
 
 function describe(r: LoadResult): string {
   const bad = r.non2xx + r.errors;
@@ -86,7 +98,9 @@ function medianResult(results: LoadResult[]): LoadResult {
     non2xx: results.reduce((s, r) => s + r.non2xx, 0),
     errors: results.reduce((s, r) => s + r.errors, 0),
     statuses: {},
-    serverCpuUs: results.every((r) => r.serverCpuUs !== undefined) ? median(results.map((r) => r.serverCpuUs!)) : undefined,
+    serverCpuUs: results.every((r) => r.serverCpuUs !== undefined)
+      ? median(results.map((r) => r.serverCpuUs!))
+      : undefined,
   };
 }
 
@@ -100,7 +114,9 @@ export interface ApiOutcome {
 export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
   const dataDir = makeDataDir('api');
   const bodiesDir = makeDataDir('bodies');
-  o.log(`api: seeding ${SMALL_BRANCH_ROLES} and ${BIG_BRANCH_ROLES} roles through the store in ${dataDir}`);
+  o.log(
+    `api: seeding ${SMALL_BRANCH_ROLES} and ${BIG_BRANCH_ROLES} roles through the store in ${dataDir}`,
+  );
   const data = seedBenchData(dataDir);
   const started: Started[] = [];
   const load = new LoadGenerator();
@@ -120,12 +136,18 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
       routes[rolesPath(data, b)] = file;
     }
     const barePort = await freePort();
-    const [bareCmd, bareArgs] = nodeTs('bench/bare-server.ts', [String(barePort), JSON.stringify(routes)]);
+    const [bareCmd, bareArgs] = nodeTs('bench/bare-server.ts', [
+      String(barePort),
+      JSON.stringify(routes),
+    ]);
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const bare = await startProcess(bareCmd, bareArgs, { url: bareUrl, readyUrl: bareUrl });
     started.push(bare);
     const honoPort = await freePort();
-    const [honoCmd, honoArgs] = nodeTs('bench/hono-server.ts', [String(honoPort), JSON.stringify(routes)]);
+    const [honoCmd, honoArgs] = nodeTs('bench/hono-server.ts', [
+      String(honoPort),
+      JSON.stringify(routes),
+    ]);
     const honoUrl = `http://127.0.0.1:${honoPort}`;
     const hono = await startProcess(honoCmd, honoArgs, { url: honoUrl, readyUrl: honoUrl });
     started.push(hono);
@@ -140,7 +162,10 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
     let prismProblem: string | undefined;
     try {
       const prismSpec = path.join(bodiesDir, 'spec.json');
-      fs.writeFileSync(prismSpec, specServing(fs.readFileSync(routes[rolesPath(data, 'small')]!, 'utf8')));
+      fs.writeFileSync(
+        prismSpec,
+        specServing(fs.readFileSync(routes[rolesPath(data, 'small')]!, 'utf8')),
+      );
       prism = await startProcess(
         path.join(ROOT, 'node_modules/.bin/prism'),
         ['mock', '-h', '127.0.0.1', '-p', String(prismPort), prismSpec],
@@ -324,8 +349,13 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
       }
       const n = Math.max(...o.connections);
       const n1 = Math.min(...o.connections);
-      const cpu = (t: Target) => medianResult(lists.get(key({ target: t, branch }, n1))!).serverCpuUs;
-      const [cpuLocal, cpuBare, cpuPrism] = [cpu('local'), cpu('bare'), branch === 'small' && prism ? cpu('prism') : undefined];
+      const cpu = (t: Target) =>
+        medianResult(lists.get(key({ target: t, branch }, n1))!).serverCpuUs;
+      const [cpuLocal, cpuBare, cpuPrism] = [
+        cpu('local'),
+        cpu('bare'),
+        branch === 'small' && prism ? cpu('prism') : undefined,
+      ];
       const cpuHono = branch === 'small' ? cpu('hono') : undefined;
       if (cpuLocal && cpuBare) {
         rows.push({

@@ -7,7 +7,10 @@ import http from 'node:http';
 
 const port = Number(process.argv[2]);
 const routes = new Map<string, Buffer>(
-  Object.entries(JSON.parse(process.argv[3] ?? '{}') as Record<string, string>).map(([p, file]) => [p, fs.readFileSync(file)]),
+  Object.entries(JSON.parse(process.argv[3] ?? '{}') as Record<string, string>).map(([p, file]) => [
+    p,
+    fs.readFileSync(file),
+  ]),
 );
 
 http
@@ -17,6 +20,8 @@ http
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
+      .end(body);
   })
   .listen(port, '127.0.0.1');

@@ -9,7 +9,10 @@ export async function benchBundle({ log }: { log: (line: string) => void }): Pro
     log('bundle: vite build into a temp dir');
     buildConsole(outDir);
     const s = measureBundle(outDir);
-    const biggest = s.files.slice(0, 3).map((f) => `${f.file.replace(/^assets\//, '')} ${fmt.kib(f.gzip)}`).join(', ');
+    const biggest = s.files
+      .slice(0, 3)
+      .map((f) => `${f.file.replace(/^assets\//, '')} ${fmt.kib(f.gzip)}`)
+      .join(', ');
     return [
       {
         group: 'bundle',
@@ -31,7 +34,15 @@ export async function benchBundle({ log }: { log: (line: string) => void }): Pro
         unit: 'bytes',
         note: `largest: ${biggest}`,
       },
-      { group: 'bundle', figure: 'CSS (gzip)', goal: '—', measured: fmt.kib(s.css), pass: null, value: s.css, unit: 'bytes' },
+      {
+        group: 'bundle',
+        figure: 'CSS (gzip)',
+        goal: '—',
+        measured: fmt.kib(s.css),
+        pass: null,
+        value: s.css,
+        unit: 'bytes',
+      },
     ];
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });

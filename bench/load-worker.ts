@@ -13,10 +13,29 @@ function requestsFor(job: LoadJob): AutocannonRequest[] | undefined {
   let next = 0;
   const name = () => `${vary.prefix}_${next++ % vary.count}`;
   const headers = { ...job.headers, 'content-type': 'application/json' };
-  const setup: Record<NonNullable<LoadJob['vary']>['kind'], (req: AutocannonRequest) => AutocannonRequest> = {
-    create: (req) => ({ ...req, method: 'POST', path: vary.rolesPath, headers, body: JSON.stringify({ role: { name: name() } }) }),
-    reset: (req) => ({ ...req, method: 'POST', path: `${vary.rolesPath}/${name()}/reset_password`, headers: job.headers }),
-    delete: (req) => ({ ...req, method: 'DELETE', path: `${vary.rolesPath}/${name()}`, headers: job.headers }),
+  const setup: Record<
+    NonNullable<LoadJob['vary']>['kind'],
+    (req: AutocannonRequest) => AutocannonRequest
+  > = {
+    create: (req) => ({
+      ...req,
+      method: 'POST',
+      path: vary.rolesPath,
+      headers,
+      body: JSON.stringify({ role: { name: name() } }),
+    }),
+    reset: (req) => ({
+      ...req,
+      method: 'POST',
+      path: `${vary.rolesPath}/${name()}/reset_password`,
+      headers: job.headers,
+    }),
+    delete: (req) => ({
+      ...req,
+      method: 'DELETE',
+      path: `${vary.rolesPath}/${name()}`,
+      headers: job.headers,
+    }),
   };
   return [{ setupRequest: setup[vary.kind] }];
 }
@@ -31,7 +50,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
     timeout: 30,
   });
   const statuses: Record<string, number> = {};
-  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = Number(count);
+  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {}))
+    statuses[code] = Number(count);
   return {
     requests: result.requests.total,
     durationS: result.duration,
@@ -48,7 +68,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
 process.on('message', (msg: { id: number; job: LoadJob }) => {
   run(msg.job).then(
     (result) => process.send!({ id: msg.id, result }),
-    (err: unknown) => process.send!({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) =>
+      process.send!({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,11 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from '@playwright/test';
 import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
 import { buildConsole } from './lib/bundle-size.ts';
 import { installProbe, type Check, type Timing } from './lib/page-probe.ts';
@@ -29,11 +35,17 @@ async function cdpFor(page: Page): Promise<CDPSession> {
   return session;
 }
 async function threadMs(page: Page): Promise<number> {
-  const { metrics } = (await (await cdpFor(page)).send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const { metrics } = (await (await cdpFor(page)).send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
   return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000;
 }
 
-async function timed(page: Page, check: Check, action: () => Promise<unknown>): Promise<Timing & { cpu: number }> {
+async function timed(
+  page: Page,
+  check: Check,
+  action: () => Promise<unknown>,
+): Promise<Timing & { cpu: number }> {
   await page.evaluate((c) => window.__bench.arm(c), check);
   const cpu0 = await threadMs(page);
   await action();
@@ -65,14 +77,21 @@ interface RepeatFigures {
   cpu: CpuFigures;
 }
 
-async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: number): Promise<RepeatFigures> {
+async function oneRepeat(
+  browser: Browser,
+  base: string,
+  data: BenchData,
+  rep: number,
+): Promise<RepeatFigures> {
   const context: BrowserContext = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
     const usersUrl = `${base}/projects/${data.projectId}/settings/users`;
 
     // Cold: fresh context (empty cache, no cookie), navigation start → first rows painted.
-    await page.addInitScript({ content: probeScript({ kind: 'row', caption: 'Users on branch main$', row: 'user_00000' }) });
+    await page.addInitScript({
+      content: probeScript({ kind: 'row', caption: 'Users on branch main$', row: 'user_00000' }),
+    });
     await cdpFor(page);
     await page.goto(usersUrl);
     const cold = await page.evaluate(() => window.__bench.pending!);
@@ -86,8 +105,10 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
     const name = `page_user_${rep}_${Date.now().toString(36)}`;
     const dialog = page.getByRole('dialog', { name: 'New user' });
     await dialog.getByLabel('Name').fill(name);
-    const created = await timed(page, { kind: 'password', title: `^User ${esc(name)} created$` }, () =>
-      dialog.getByRole('button', { name: 'Create' }).click(),
+    const created = await timed(
+      page,
+      { kind: 'password', title: `^User ${esc(name)} created$` },
+      () => dialog.getByRole('button', { name: 'Create' }).click(),
     );
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -95,31 +116,41 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
     await page.waitForTimeout(OPERATION_MS + 150);
 
     // Reset password → confirmation; Sure, reset → new password.
-    const openReset = await timed(page, { kind: 'dialog', title: '^Reset the password of user_00001\\?$' }, () =>
-      page.getByRole('button', { name: 'Reset password of user_00001' }).click(),
+    const openReset = await timed(
+      page,
+      { kind: 'dialog', title: '^Reset the password of user_00001\\?$' },
+      () => page.getByRole('button', { name: 'Reset password of user_00001' }).click(),
     );
-    const reset = await timed(page, { kind: 'password', title: '^New password for user_00001$' }, () =>
-      page.getByRole('alertdialog').getByRole('button', { name: 'Sure, reset' }).click(),
+    const reset = await timed(
+      page,
+      { kind: 'password', title: '^New password for user_00001$' },
+      () => page.getByRole('alertdialog').getByRole('button', { name: 'Sure, reset' }).click(),
     );
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.waitForTimeout(OPERATION_MS + 150);
 
     // Delete → confirmation (cancelled).
-    const openDelete = await timed(page, { kind: 'dialog', title: '^Delete user user_00002\\?$' }, () =>
-      page.getByRole('button', { name: 'Delete user user_00002' }).click(),
+    const openDelete = await timed(
+      page,
+      { kind: 'dialog', title: '^Delete user user_00002\\?$' },
+      () => page.getByRole('button', { name: 'Delete user user_00002' }).click(),
     );
     await page.keyboard.press('Escape');
     await page.getByRole('alertdialog').waitFor({ state: 'detached' });
 
     // Branch switch main → dev (not cached yet): change event → dev's rows painted.
-    const branchSwitch = await timed(page, { kind: 'row', caption: 'Users on branch dev$', row: 'dev_only_user' }, () =>
-      page.getByLabel('Branch').selectOption(data.devBranchId),
+    const branchSwitch = await timed(
+      page,
+      { kind: 'row', caption: 'Users on branch dev$', row: 'dev_only_user' },
+      () => page.getByLabel('Branch').selectOption(data.devBranchId),
     );
 
     // Big branch in a new page of the same context (assets cached, data not).
     const big = await context.newPage();
-    await big.addInitScript({ content: probeScript({ kind: 'row', caption: 'Users on branch big$', row: 'bench_owner' }) });
+    await big.addInitScript({
+      content: probeScript({ kind: 'row', caption: 'Users on branch big$', row: 'bench_owner' }),
+    });
     await cdpFor(big);
     await big.goto(`${usersUrl}?branch=${data.bigBranchId}`);
     const bigPaint = await big.evaluate(() => window.__bench.pending!);
@@ -141,9 +172,16 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
     const search = big.getByLabel('Search');
     await search.click();
     const tasksBeforeSearch = await big.evaluate(() => window.__bench.longTasks.length);
-    const keystroke = await timed(big, { kind: 'live', text: `^\\d+ of ${BIG_BRANCH_ROLES} users$` }, () => big.keyboard.press('9'));
+    const keystroke = await timed(
+      big,
+      { kind: 'live', text: `^\\d+ of ${BIG_BRANCH_ROLES} users$` },
+      () => big.keyboard.press('9'),
+    );
     await big.waitForTimeout(200);
-    const searchTasks = await big.evaluate((from) => window.__bench.longTasks.slice(from), tasksBeforeSearch);
+    const searchTasks = await big.evaluate(
+      (from) => window.__bench.longTasks.slice(from),
+      tasksBeforeSearch,
+    );
     await search.fill('');
     await big.getByText(`${BIG_BRANCH_ROLES} users`, { exact: true }).waitFor();
 
@@ -157,14 +195,21 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
       if (i % 10 === 9) {
         domRows = Math.max(
           domRows,
-          await big.evaluate(() => document.querySelectorAll('table tbody tr:not([aria-hidden="true"])').length),
+          await big.evaluate(
+            () => document.querySelectorAll('table tbody tr:not([aria-hidden="true"])').length,
+          ),
         );
       }
     }
     await big.waitForTimeout(300);
-    const scrollTasks = await big.evaluate((from) => window.__bench.longTasks.slice(from), tasksBeforeScroll);
+    const scrollTasks = await big.evaluate(
+      (from) => window.__bench.longTasks.slice(from),
+      tasksBeforeScroll,
+    );
     const rowHeight = await big.evaluate(
-      () => document.querySelector('table tbody tr:not([aria-hidden="true"])')?.getBoundingClientRect().height ?? 57,
+      () =>
+        document.querySelector('table tbody tr:not([aria-hidden="true"])')?.getBoundingClientRect()
+          .height ?? 57,
     );
     const scrolled = await big.evaluate(() => window.scrollY);
     if (scrolled < 1000) throw new Error(`the page did not scroll (scrollY ${scrolled})`);
@@ -203,7 +248,13 @@ async function oneRepeat(browser: Browser, base: string, data: BenchData, rep: n
   }
 }
 
-export async function benchPage({ repeats, log }: { repeats: number; log: (line: string) => void }): Promise<Row[]> {
+export async function benchPage({
+  repeats,
+  log,
+}: {
+  repeats: number;
+  log: (line: string) => void;
+}): Promise<Row[]> {
   const dataDir = makeDataDir('page');
   const consoleDir = makeDataDir('page-dist');
   let browser: Browser | undefined;
@@ -262,12 +313,31 @@ function pageRows(runs: RepeatFigures[]): Row[] {
     timing('open New User dialog (first open loads its chunk)', 'openNew', 50),
     timing('open Reset password dialog', 'openReset', 50),
     timing('open Delete dialog', 'openDelete', 50),
-    timing(`Create → password visible (operation ${OPERATION_MS} ms)`, 'createToPassword', OPERATION_MS + 100),
-    timing(`Sure, reset → password visible (operation ${OPERATION_MS} ms)`, 'resetToPassword', OPERATION_MS + 100),
+    timing(
+      `Create → password visible (operation ${OPERATION_MS} ms)`,
+      'createToPassword',
+      OPERATION_MS + 100,
+    ),
+    timing(
+      `Sure, reset → password visible (operation ${OPERATION_MS} ms)`,
+      'resetToPassword',
+      OPERATION_MS + 100,
+    ),
     timing('branch switch → list updated', 'branchSwitch'),
-    timing(`${BIG_BRANCH_ROLES.toLocaleString('en-US')} users: navigation → list painted`, 'bigNavToPaint'),
-    timing(`${BIG_BRANCH_ROLES.toLocaleString('en-US')} users: roles response → list painted`, 'bigDataToPaint', 100),
-    timing(`${BIG_BRANCH_ROLES.toLocaleString('en-US')} users: search keystroke → filtered rows`, 'keystroke', 50),
+    timing(
+      `${BIG_BRANCH_ROLES.toLocaleString('en-US')} users: navigation → list painted`,
+      'bigNavToPaint',
+    ),
+    timing(
+      `${BIG_BRANCH_ROLES.toLocaleString('en-US')} users: roles response → list painted`,
+      'bigDataToPaint',
+      100,
+    ),
+    timing(
+      `${BIG_BRANCH_ROLES.toLocaleString('en-US')} users: search keystroke → filtered rows`,
+      'keystroke',
+      50,
+    ),
     {
       group: 'page',
       figure: 'scrolling 10,000 users: long tasks > 50 ms',

@@ -23,19 +23,25 @@ const quick = args.includes('--quick');
 const reportOnly = args.includes('--report');
 const unknown = args.filter((a) => !a.startsWith('--') && !SUITES.includes(a as Suite));
 if (unknown.length) {
-  process.stderr.write(`unknown suite(s): ${unknown.join(', ')}; choose from ${SUITES.join(', ')}\n`);
+  process.stderr.write(
+    `unknown suite(s): ${unknown.join(', ')}; choose from ${SUITES.join(', ')}\n`,
+  );
   process.exit(2);
 }
 const chosen = args.filter((a): a is Suite => SUITES.includes(a as Suite));
 const suites: Suite[] = reportOnly ? [] : chosen.length ? chosen : [...SUITES];
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const env = (name: string, fallback: number) =>
+  process.env[name] ? Number(process.env[name]) : fallback;
 
 function machine() {
   const cpus = os.cpus();
   let chromium: string | undefined;
   try {
-    chromium = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    chromium = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     chromium = undefined;
   }
@@ -45,7 +51,10 @@ function machine() {
     memory: fmt.mib(os.totalmem()).replace('MiB', 'MiB total'),
     node: process.version,
     os: `${os.type()} ${os.release()}`,
-    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadavg: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     chromium,
   };
 }
@@ -104,9 +113,13 @@ try {
 }
 
 const all: Row[] = reportOnly ? Object.values(previous?.suites ?? {}).flatMap((s) => s.rows) : [];
-const results: Results = reportOnly && previous ? previous : { machine: machine(), suites: { ...previous?.suites } };
+const results: Results =
+  reportOnly && previous ? previous : { machine: machine(), suites: { ...previous?.suites } };
 for (const suite of suites) {
-  const loadavgAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadavgAtStart = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const rows = await runSuite(suite);
   all.push(...rows);
   results.suites[suite] = { ranAt: new Date().toISOString(), quick, loadavgAtStart, rows };
@@ -142,7 +155,10 @@ function updateBenchmarksMd(r: Results) {
       '',
       '| figure | goal | measured | pass/fail |',
       '|---|---|---|---|',
-      ...s.rows.map((row) => `| ${cell(row.figure)} | ${cell(row.goal)} | ${cell(row.measured)} | ${verdict(row)} |`),
+      ...s.rows.map(
+        (row) =>
+          `| ${cell(row.figure)} | ${cell(row.goal)} | ${cell(row.measured)} | ${verdict(row)} |`,
+      ),
       '',
     );
   }
@@ -151,10 +167,19 @@ function updateBenchmarksMd(r: Results) {
 
 const m = results.machine;
 process.stdout.write(
-  `\nneon-users-console benchmarks — ${m.nproc} cores, ${m.cpu}, node ${m.node}, load ${reportOnly ? m.loadavg : os.loadavg().map((l) => l.toFixed(2)).join(' ')}${quick ? ' (quick: 1 repeat)' : ''}\n\n`,
+  `\nneon-users-console benchmarks — ${m.nproc} cores, ${m.cpu}, node ${m.node}, load ${
+    reportOnly
+      ? m.loadavg
+      : os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')
+  }${quick ? ' (quick: 1 repeat)' : ''}\n\n`,
 );
 process.stdout.write(`${renderTable(all)}\n\n`);
 const failed = all.filter((r) => verdict(r) === 'FAIL').length;
 const passed = all.filter((r) => verdict(r) === 'pass').length;
 const unmeasured = all.filter((r) => verdict(r) === 'n/a').length;
-process.stdout.write(`goals: ${passed} met, ${failed} missed${unmeasured ? `, ${unmeasured} not measured` : ''} — written to bench/results.json\n`);
+process.stdout.write(
+  `goals: ${passed} met, ${failed} missed${unmeasured ? `, ${unmeasured} not measured` : ''} — written to bench/results.json\n`,
+);

@@ -47,7 +47,10 @@ export async function benchMemory({ log }: { log: (line: string) => void }): Pro
         unit: 'bytes',
       });
       return [
-        row(`server RSS, ${BIG_BRANCH_ROLES.toLocaleString('en-US')} roles stored, after start`, atStart),
+        row(
+          `server RSS, ${BIG_BRANCH_ROLES.toLocaleString('en-US')} roles stored, after start`,
+          atStart,
+        ),
         row(`server RSS after serving that list ${requests}×`, after),
         row('server peak RSS (VmHWM) during those lists', peak),
       ];
@@ -64,7 +67,13 @@ export async function benchMemory({ log }: { log: (line: string) => void }): Pro
  * pointed at, so it does not rebuild) and the data dir exists. Ready = the port answers
  * GET / with the console's HTML. Includes npm's and tsx's own start-up, as a user sees it.
  */
-export async function benchStartup({ repeats, log }: { repeats: number; log: (line: string) => void }): Promise<Row[]> {
+export async function benchStartup({
+  repeats,
+  log,
+}: {
+  repeats: number;
+  log: (line: string) => void;
+}): Promise<Row[]> {
   const dataDir = makeDataDir('startup');
   const consoleDir = makeDataDir('startup-dist');
   try {

@@ -15,7 +15,10 @@ async function expectNoViolations(page: Page, testInfo: TestInfo, state: string,
   const { violations } = await builder.analyze();
   await attachScreenshot(page, testInfo, state);
   const summary = violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`),
+    v.nodes.map(
+      (n) =>
+        `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`,
+    ),
   );
   expect(summary, `axe violations in "${state}"`).toEqual([]);
 }
@@ -25,7 +28,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test.use({ colorScheme });
     test.describe.configure({ timeout: 60_000 });
 
-    test('the page and the New User dialog in every state', async ({ page, project, uniqueName }, testInfo) => {
+    test('the page and the New User dialog in every state', async ({
+      page,
+      project,
+      uniqueName,
+    }, testInfo) => {
       const users = new UsersPage(page);
       await users.goto(project.url());
       await expectNoViolations(page, testInfo, `${colorScheme}: users page`);
@@ -50,12 +57,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await created.getByRole('button', { name: 'Show password' }).click();
       await created.getByRole('button', { name: 'Copy' }).click();
       await expect(created.getByRole('button', { name: 'Copied' })).toBeVisible();
-      await expectNoViolations(page, testInfo, `${colorScheme}: password, shown and copied`, DIALOG);
+      await expectNoViolations(
+        page,
+        testInfo,
+        `${colorScheme}: password, shown and copied`,
+        DIALOG,
+      );
       await created.getByRole('button', { name: 'Close' }).click();
       await expect(users.user(user)).toBeVisible();
     });
 
-    test('the delete and reset dialogs, including a refusal', async ({ page, project, api, uniqueName }, testInfo) => {
+    test('the delete and reset dialogs, including a refusal', async ({
+      page,
+      project,
+      api,
+      uniqueName,
+    }, testInfo) => {
       const user = uniqueName('axe');
       await api.createRole(project.id, project.mainBranchId, user);
       const users = new UsersPage(page);
@@ -64,7 +81,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await users.deleteButton(user).click();
       await expect(users.deleteDialog(user)).toBeVisible();
       await expectNoViolations(page, testInfo, `${colorScheme}: delete, confirm`, DIALOG);
-      await api.armFault({ method: 'DELETE', path: `/projects/${project.id}/branches/*/roles/${user}`, status: 500, message: 'e2e: refused' });
+      await api.armFault({
+        method: 'DELETE',
+        path: `/projects/${project.id}/branches/*/roles/${user}`,
+        status: 500,
+        message: 'e2e: refused',
+      });
       await users.deleteDialog(user).getByRole('button', { name: 'Delete', exact: true }).click();
       await expect(users.deleteDialog(user).getByRole('alert')).toContainText('e2e: refused');
       await expectNoViolations(page, testInfo, `${colorScheme}: delete, refused`, DIALOG);
@@ -74,11 +96,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(users.resetDialog(user)).toBeVisible();
       await expectNoViolations(page, testInfo, `${colorScheme}: reset, confirm`, DIALOG);
       await users.resetDialog(user).getByRole('button', { name: 'Sure, reset' }).click();
-      await expect(users.newPasswordDialog(user).getByRole('button', { name: 'Download .env' })).toBeEnabled();
+      await expect(
+        users.newPasswordDialog(user).getByRole('button', { name: 'Download .env' }),
+      ).toBeEnabled();
       await expectNoViolations(page, testInfo, `${colorScheme}: reset, new password`, DIALOG);
     });
 
-    test('empty search, not found, and a busy row', async ({ page, project, uniqueName }, testInfo) => {
+    test('empty search, not found, and a busy row', async ({
+      page,
+      project,
+      uniqueName,
+    }, testInfo) => {
       const users = new UsersPage(page);
       await users.goto(project.url());
       await users.search.fill('nobody-at-all');

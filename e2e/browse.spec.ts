@@ -13,15 +13,28 @@ test.describe('Browse', () => {
     devId = await api.branchId(projectId, 'dev');
   });
 
-  test("the demo project's users on main, then dev, with the URL following the branch", async ({ page }) => {
+  test("the demo project's users on main, then dev, with the URL following the branch", async ({
+    page,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(usersUrl(projectId));
 
     await expect(users.branchSelect).toHaveValue(mainId);
-    await expect(users.branchSelect.getByRole('option', { selected: true })).toHaveText('main (default)');
-    await expect(page.getByRole('rowheader')).toHaveText([/^casey/, /^demo/, /^reporting/, /^sally/, /^thomas/, /^web_access/]);
+    await expect(users.branchSelect.getByRole('option', { selected: true })).toHaveText(
+      'main (default)',
+    );
+    await expect(page.getByRole('rowheader')).toHaveText([
+      /^casey/,
+      /^demo/,
+      /^reporting/,
+      /^sally/,
+      /^thomas/,
+      /^web_access/,
+    ]);
     await expect(users.user('web_access')).toContainText('Protected');
-    await expect(users.row('reporting').getByRole('cell', { name: 'analytics', exact: true })).toBeVisible();
+    await expect(
+      users.row('reporting').getByRole('cell', { name: 'analytics', exact: true }),
+    ).toBeVisible();
     await expect(page.getByText('6 users')).toBeVisible();
 
     await users.branchSelect.selectOption({ label: 'dev' });
@@ -56,7 +69,9 @@ test.describe('Browse', () => {
     await expect(users.user('thomas')).toHaveCount(0);
   });
 
-  test('/ leads to a project; unknown projects and branches say so with a way back', async ({ page }) => {
+  test('/ leads to a project; unknown projects and branches say so with a way back', async ({
+    page,
+  }) => {
     const users = new UsersPage(page);
     await page.goto('/');
     // Other tests make projects of their own, so / may show the picker rather than redirect.
@@ -92,13 +107,27 @@ test.describe('Browse', () => {
     await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
     await nameHeader.getByRole('button').click();
     await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
-    await expect(page.getByRole('rowheader')).toHaveText([/^web_access/, /^thomas/, /^sally/, /^reporting/, /^demo/, /^casey/]);
+    await expect(page.getByRole('rowheader')).toHaveText([
+      /^web_access/,
+      /^thomas/,
+      /^sally/,
+      /^reporting/,
+      /^demo/,
+      /^casey/,
+    ]);
 
     await createdHeader.getByRole('button').click();
     await expect(createdHeader).toHaveAttribute('aria-sort', 'descending');
     await expect(nameHeader).toHaveAttribute('aria-sort', 'none');
     // Newest first; demo and web_access were made together with the project, so by name.
-    await expect(page.getByRole('rowheader')).toHaveText([/^thomas/, /^reporting/, /^sally/, /^casey/, /^demo/, /^web_access/]);
+    await expect(page.getByRole('rowheader')).toHaveText([
+      /^thomas/,
+      /^reporting/,
+      /^sally/,
+      /^casey/,
+      /^demo/,
+      /^web_access/,
+    ]);
     await createdHeader.getByRole('button').click();
     await expect(createdHeader).toHaveAttribute('aria-sort', 'ascending');
     await expect(page.getByRole('rowheader').first()).toHaveText(/^demo/);

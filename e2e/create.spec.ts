@@ -3,10 +3,16 @@ import type { Request } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { expectPasswordForgotten, parseEnvFile, UsersPage } from './support/users-page.ts';
 
-const isCreateRole = (request: Request) => request.method() === 'POST' && /\/branches\/[^/]+\/roles$/.test(new URL(request.url()).pathname);
+const isCreateRole = (request: Request) =>
+  request.method() === 'POST' && /\/branches\/[^/]+\/roles$/.test(new URL(request.url()).pathname);
 
 test.describe('Create', () => {
-  test('names are checked as they are typed: empty, too many bytes, reserved, duplicate', async ({ page, project, api, snap }) => {
+  test('names are checked as they are typed: empty, too many bytes, reserved, duplicate', async ({
+    page,
+    project,
+    api,
+    snap,
+  }) => {
     const devId = await api.createBranch(project.id, 'dev');
     const users = new UsersPage(page);
     await users.goto(project.url());
@@ -20,7 +26,9 @@ test.describe('Create', () => {
     const name = dialog.getByRole('textbox', { name: 'Name' });
     const create = dialog.getByRole('button', { name: 'Create' });
     await expect(name).toBeFocused();
-    await expect(dialog.getByRole('combobox', { name: 'Branch' })).toHaveValue(project.mainBranchId);
+    await expect(dialog.getByRole('combobox', { name: 'Branch' })).toHaveValue(
+      project.mainBranchId,
+    );
     await snap('new user: empty');
 
     await create.click();
@@ -46,7 +54,9 @@ test.describe('Create', () => {
       await expect(dialog.getByText(message)).toBeVisible();
     }
     await name.fill('demo');
-    await expect(dialog.getByText('A user named "demo" already exists on branch main.')).toBeVisible();
+    await expect(
+      dialog.getByText('A user named "demo" already exists on branch main.'),
+    ).toBeVisible();
     await create.click();
     await snap('new user: duplicate');
     expect(posts).toHaveLength(0);
@@ -65,7 +75,9 @@ test.describe('Create', () => {
     // The same name is taken on main but free on dev.
     await users.newUserButton.click();
     await name.fill(longest);
-    await expect(dialog.getByText(`A user named "${longest}" already exists on branch main.`)).toBeVisible();
+    await expect(
+      dialog.getByText(`A user named "${longest}" already exists on branch main.`),
+    ).toBeVisible();
     await dialog.getByRole('combobox', { name: 'Branch' }).selectOption({ label: 'dev' });
     await expect(dialog.getByText(/already exists/)).toBeHidden();
     await create.click();
@@ -73,11 +85,18 @@ test.describe('Create', () => {
     await users.createdDialog(longest).getByRole('button', { name: 'Close' }).click();
 
     expect(posts).toHaveLength(2);
-    expect((await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === longest)).toHaveLength(1);
+    expect(
+      (await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === longest),
+    ).toHaveLength(1);
     expect((await api.roles(project.id, devId)).filter((r) => r.name === longest)).toHaveLength(1);
   });
 
-  test('Enter pressed twice and a double click each create exactly one user', async ({ page, project, api, uniqueName }) => {
+  test('Enter pressed twice and a double click each create exactly one user', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
     const posts: string[] = [];
@@ -106,10 +125,18 @@ test.describe('Create', () => {
     await expect(users.user(byDoubleClick)).toHaveCount(1);
     expect(posts).toHaveLength(2);
     const names = (await api.roles(project.id, project.mainBranchId)).map((r) => r.name);
-    expect(names.filter((n) => n === byEnter || n === byDoubleClick).sort()).toEqual([byDoubleClick, byEnter].sort());
+    expect(names.filter((n) => n === byEnter || n === byDoubleClick).sort()).toEqual(
+      [byDoubleClick, byEnter].sort(),
+    );
   });
 
-  test('the one-time password: show/hide, Copy, Download .env, then forgotten', async ({ page, project, api, uniqueName, snap }) => {
+  test('the one-time password: show/hide, Copy, Download .env, then forgotten', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+    snap,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
     const user = uniqueName('ada');
@@ -117,18 +144,25 @@ test.describe('Create', () => {
     const dialog = users.createdDialog(user);
     const field = dialog.getByLabel('Password', { exact: true });
 
-    await expect(dialog.getByText('You cannot see it again after you close this dialog.')).toBeVisible();
+    await expect(
+      dialog.getByText('You cannot see it again after you close this dialog.'),
+    ).toBeVisible();
     await expect(field).toHaveAttribute('type', 'password');
     await snap('password dialog: masked');
     await dialog.getByRole('button', { name: 'Show password' }).click();
     await expect(field).toHaveAttribute('type', 'text');
-    await expect(dialog.getByRole('button', { name: 'Hide password' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(dialog.getByRole('button', { name: 'Hide password' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     await snap('password dialog: shown');
     await dialog.getByRole('button', { name: 'Hide password' }).click();
     await expect(field).toHaveAttribute('type', 'password');
 
     await dialog.getByRole('button', { name: 'Copy' }).click();
-    await expect(dialog.getByRole('status').filter({ hasText: 'Copied the password to the clipboard.' })).toBeVisible();
+    await expect(
+      dialog.getByRole('status').filter({ hasText: 'Copied the password to the clipboard.' }),
+    ).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(password);
     await snap('password dialog: copied');
 
@@ -177,11 +211,16 @@ test.describe('Create', () => {
 });
 
 test.describe('Create, clipboard refused', () => {
-  test('when the browser refuses the clipboard, Copy offers select-to-copy', async ({ page, project, uniqueName }) => {
+  test('when the browser refuses the clipboard, Copy offers select-to-copy', async ({
+    page,
+    project,
+    uniqueName,
+  }) => {
     // A browser that refuses clipboard writes (no permission, or an embedding policy).
     await page.addInitScript(() => {
       Object.defineProperty(navigator.clipboard, 'writeText', {
-        value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')),
+        value: () =>
+          Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')),
       });
     });
     const users = new UsersPage(page);

@@ -2,7 +2,13 @@ import { expect, test, usersUrl } from './support/fixtures.ts';
 import { UsersPage } from './support/users-page.ts';
 
 test.describe('Delete', () => {
-  test('Cancel keeps the user, Delete removes it, and focus lands somewhere sensible', async ({ page, project, api, uniqueName, snap }) => {
+  test('Cancel keeps the user, Delete removes it, and focus lands somewhere sensible', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+    snap,
+  }) => {
     const user = uniqueName('gone');
     await api.createRole(project.id, project.mainBranchId, user);
     const users = new UsersPage(page);
@@ -25,10 +31,15 @@ test.describe('Delete', () => {
     await expect(users.user(user)).toHaveCount(0);
     // The row that opened the dialog is gone: focus goes to New User.
     await expect(users.newUserButton).toBeFocused();
-    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).not.toContain(user);
+    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).not.toContain(
+      user,
+    );
   });
 
-  test("an owner's delete is disabled and names its databases; web_access can be neither deleted nor reset", async ({ page, api }) => {
+  test("an owner's delete is disabled and names its databases; web_access can be neither deleted nor reset", async ({
+    page,
+    api,
+  }) => {
     const demo = await api.projectByName('demo-project');
     const users = new UsersPage(page);
     await users.goto(usersUrl(demo.id));
@@ -37,16 +48,26 @@ test.describe('Delete', () => {
     await expect(users.deleteButton('reporting')).toHaveAccessibleDescription(
       'reporting owns database analytics: delete or reassign it first.',
     );
-    await expect(users.deleteButton('demo')).toHaveAccessibleDescription('demo owns database neondb: delete or reassign it first.');
+    await expect(users.deleteButton('demo')).toHaveAccessibleDescription(
+      'demo owns database neondb: delete or reassign it first.',
+    );
     await expect(users.resetButton('reporting')).not.toHaveAttribute('aria-disabled');
 
     await expect(users.deleteButton('web_access')).toHaveAttribute('aria-disabled', 'true');
-    await expect(users.deleteButton('web_access')).toHaveAccessibleDescription(/web_access is a protected system user: it cannot be deleted/);
+    await expect(users.deleteButton('web_access')).toHaveAccessibleDescription(
+      /web_access is a protected system user: it cannot be deleted/,
+    );
     await expect(users.resetButton('web_access')).toHaveAttribute('aria-disabled', 'true');
-    await expect(users.resetButton('web_access')).toHaveAccessibleDescription(/its password cannot be reset/);
+    await expect(users.resetButton('web_access')).toHaveAccessibleDescription(
+      /its password cannot be reset/,
+    );
 
     // aria-disabled keeps them reachable (to hear why), but pressing them opens nothing.
-    for (const button of [users.deleteButton('reporting'), users.deleteButton('web_access'), users.resetButton('web_access')]) {
+    for (const button of [
+      users.deleteButton('reporting'),
+      users.deleteButton('web_access'),
+      users.resetButton('web_access'),
+    ]) {
       await expect(button).toBeDisabled();
       await button.focus();
       await page.keyboard.press('Enter');
@@ -57,7 +78,13 @@ test.describe('Delete', () => {
     await expect(users.user('web_access')).toBeVisible();
   });
 
-  test("when Neon refuses, the dialog stays open with Neon's message", async ({ page, project, api, uniqueName, snap }) => {
+  test("when Neon refuses, the dialog stays open with Neon's message", async ({
+    page,
+    project,
+    api,
+    uniqueName,
+    snap,
+  }) => {
     const user = uniqueName('kept');
     await api.createRole(project.id, project.mainBranchId, user);
     const users = new UsersPage(page);
@@ -73,7 +100,9 @@ test.describe('Delete', () => {
     const dialog = users.deleteDialog(user);
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect(dialog.getByRole('alert')).toContainText('The user was not deleted.');
-    await expect(dialog.getByRole('alert')).toContainText('e2e: the compute refused to drop this role');
+    await expect(dialog.getByRole('alert')).toContainText(
+      'e2e: the compute refused to drop this role',
+    );
     await expect(dialog).toBeVisible();
     await snap('delete: refused');
 

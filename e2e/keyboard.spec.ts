@@ -12,7 +12,12 @@ async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Ta
 }
 
 test.describe('Keyboard only', () => {
-  test('create with Tab, Shift+Tab, Enter and Space; focus is trapped and returns to New User', async ({ page, project, api, uniqueName }) => {
+  test('create with Tab, Shift+Tab, Enter and Space; focus is trapped and returns to New User', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
     await tabTo(page, users.newUserButton);
@@ -56,7 +61,9 @@ test.describe('Keyboard only', () => {
     await expect(created.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'text');
     await tabTo(page, created.getByRole('button', { name: 'Copy' }));
     await page.keyboard.press('Enter');
-    await expect(created.getByRole('status').filter({ hasText: 'Copied the password to the clipboard.' })).toBeVisible();
+    await expect(
+      created.getByRole('status').filter({ hasText: 'Copied the password to the clipboard.' }),
+    ).toBeVisible();
     // Escape closes the password dialog (a stray click outside does not).
     await page.keyboard.press('Escape');
     await expect(created).toBeHidden();
@@ -65,7 +72,12 @@ test.describe('Keyboard only', () => {
     expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).toContain(user);
   });
 
-  test('reset and delete with the keyboard; Cancel is focused first and focus returns', async ({ page, project, api, uniqueName }) => {
+  test('reset and delete with the keyboard; Cancel is focused first and focus returns', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const user = uniqueName('keyrow');
     await api.createRole(project.id, project.mainBranchId, user);
     const users = new UsersPage(page);
@@ -129,7 +141,10 @@ test.describe('Keyboard only', () => {
     const nameSort = page.getByRole('columnheader', { name: 'Name' }).getByRole('button');
     await tabTo(page, nameSort);
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
+    await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
     await expect(page.getByRole('rowheader')).toHaveText([/^web_access/, /^demo/]);
   });
 });

@@ -11,7 +11,10 @@ const BRANCH_BUSY = 'Applying changes to branch main…';
  * A server of the test's own with slow operations. Tests use its seeded demo project,
  * idle from the start, so no set-up waits for operations.
  */
-const test = base.extend<{ operationMs: number; slowServer: { server: OwnServer; api: NeonApi; projectId: string } }>({
+const test = base.extend<{
+  operationMs: number;
+  slowServer: { server: OwnServer; api: NeonApi; projectId: string };
+}>({
   operationMs: 8_000,
   slowServer: async ({ operationMs }, use) => {
     const server = await OwnServer.start({ NEON_LOCAL_OPERATION_MS: String(operationMs) });
@@ -52,7 +55,9 @@ test.describe('Operations', () => {
     await expect(page.getByRole('alertdialog')).toHaveCount(0);
 
     // The row settles once the operations finish, and the list is fresh.
-    await expect(users.user(user).getByRole('status')).toHaveCount(0, { timeout: operationMs + 5_000 });
+    await expect(users.user(user).getByRole('status')).toHaveCount(0, {
+      timeout: operationMs + 5_000,
+    });
     await expect(users.row(user)).not.toHaveAttribute('aria-busy');
     await expect(users.resetButton(user)).toBeEnabled();
     await expect(users.deleteButton(user)).toBeEnabled();
@@ -75,32 +80,44 @@ test.describe('Operations', () => {
       await users.goto(server.url + usersUrl(projectId));
       const resets: Request[] = [];
       page.on('request', (request) => {
-        if (request.method() === 'POST' && request.url().endsWith('/reset_password')) resets.push(request);
+        if (request.method() === 'POST' && request.url().endsWith('/reset_password'))
+          resets.push(request);
       });
 
       // Operations started elsewhere right now (another tab, neonctl…).
       const mainId = await api.branchId(projectId, 'main');
-      await api.mutate('POST', `/api/v2/projects/${projectId}/branches/${mainId}/roles`, { role: { name: uniqueName('elsewhere') } });
+      await api.mutate('POST', `/api/v2/projects/${projectId}/branches/${mainId}/roles`, {
+        role: { name: uniqueName('elsewhere') },
+      });
       await users.resetButton('casey').click();
       const confirm = users.resetDialog('casey');
       await confirm.getByRole('button', { name: 'Sure, reset' }).click();
       // Neon answers 423; the console retries with backoff while showing progress…
       await expect(confirm.getByRole('button', { name: 'Resetting…' })).toBeDisabled();
       // …then, the operations still running, says why, in the dialog.
-      await expect(confirm.getByRole('alert')).toContainText('The password was not reset.', { timeout: 15_000 });
+      await expect(confirm.getByRole('alert')).toContainText('The password was not reset.', {
+        timeout: 15_000,
+      });
       await expect(confirm.getByRole('alert')).toContainText('running conflicting operations');
       await snap('operations: refused while busy');
       expect(resets.length).toBeGreaterThan(1);
 
       // Once they finish, the same dialog goes through.
-      await expect(page.getByRole('status').filter({ hasText: BRANCH_BUSY })).toHaveCount(0, { timeout: operationMs + 5_000 });
+      await expect(page.getByRole('status').filter({ hasText: BRANCH_BUSY })).toHaveCount(0, {
+        timeout: operationMs + 5_000,
+      });
       await confirm.getByRole('button', { name: 'Sure, reset' }).click();
       await expect(users.newPasswordDialog('casey')).toBeVisible();
       await expect(users.newPasswordDialog('casey').getByRole('alert')).toHaveCount(0);
     });
   });
 
-  test('a failed operation is shown on its row, not swallowed', async ({ page, project, api, uniqueName }) => {
+  test('a failed operation is shown on its row, not swallowed', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const user = uniqueName('flaky');
     await api.createRole(project.id, project.mainBranchId, user);
     await api.armFault({
@@ -114,8 +131,8 @@ test.describe('Operations', () => {
     await users.resetButton(user).click();
     await users.resetDialog(user).getByRole('button', { name: 'Sure, reset' }).click();
     await users.newPasswordDialog(user).getByRole('button', { name: 'Close' }).click();
-    await expect(users.user(user).getByRole('status').filter({ hasText: 'Last change failed:' })).toContainText(
-      'e2e: compute failed to apply the new password',
-    );
+    await expect(
+      users.user(user).getByRole('status').filter({ hasText: 'Last change failed:' }),
+    ).toContainText('e2e: compute failed to apply the new password');
   });
 });

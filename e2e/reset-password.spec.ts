@@ -2,10 +2,16 @@ import type { Request } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { expectPasswordForgotten, UsersPage } from './support/users-page.ts';
 
-const isReset = (request: Request) => request.method() === 'POST' && request.url().endsWith('/reset_password');
+const isReset = (request: Request) =>
+  request.method() === 'POST' && request.url().endsWith('/reset_password');
 
 test.describe('Reset password', () => {
-  test('"Sure, reset" shows a new password, different from the one shown at creation', async ({ page, project, uniqueName, snap }) => {
+  test('"Sure, reset" shows a new password, different from the one shown at creation', async ({
+    page,
+    project,
+    uniqueName,
+    snap,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
     const user = uniqueName('rotate');
@@ -32,7 +38,12 @@ test.describe('Reset password', () => {
     await expectPasswordForgotten(page, second);
   });
 
-  test('Cancel resets nothing: no request, no new operation', async ({ page, project, api, uniqueName }) => {
+  test('Cancel resets nothing: no request, no new operation', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const user = uniqueName('stay');
     await api.createRole(project.id, project.mainBranchId, user);
     const before = (await api.operations(project.id)).map((op) => op.id);

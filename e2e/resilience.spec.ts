@@ -5,13 +5,23 @@ import { UsersPage } from './support/users-page.ts';
 /** A change whose answer never arrived: the console says its fate is unknown. */
 const LOST = /Connection lost|could not be reached/;
 
-const isCreateRole = (request: Request) => request.method() === 'POST' && /\/branches\/[^/]+\/roles$/.test(new URL(request.url()).pathname);
+const isCreateRole = (request: Request) =>
+  request.method() === 'POST' && /\/branches\/[^/]+\/roles$/.test(new URL(request.url()).pathname);
 
 test.describe('Resilience', () => {
-  test('a 423 then success is retried without the user noticing', async ({ page, project, api, uniqueName }) => {
+  test('a 423 then success is retried without the user noticing', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
-    await api.armFault({ method: 'POST', path: `/projects/${project.id}/branches/*/roles`, status: 423 });
+    await api.armFault({
+      method: 'POST',
+      path: `/projects/${project.id}/branches/*/roles`,
+      status: 423,
+    });
     const posts: Request[] = [];
     page.on('request', (request) => {
       if (isCreateRole(request)) posts.push(request);
@@ -26,7 +36,13 @@ test.describe('Resilience', () => {
     await expect(users.user(user)).toHaveCount(1);
   });
 
-  test("a 500 shows Neon's message in the dialog and creates nothing", async ({ page, project, api, uniqueName, snap }) => {
+  test("a 500 shows Neon's message in the dialog and creates nothing", async ({
+    page,
+    project,
+    api,
+    uniqueName,
+    snap,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
     await api.armFault({
@@ -45,7 +61,9 @@ test.describe('Resilience', () => {
     await expect(dialog.getByRole('alert')).toContainText('e2e: control plane is having a bad day');
     await expect(dialog.getByRole('button', { name: 'Create' })).toBeEnabled();
     await snap('new user: server error');
-    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).not.toContain(user);
+    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).not.toContain(
+      user,
+    );
 
     // The user may simply try again.
     await dialog.getByRole('button', { name: 'Create' }).click();
@@ -55,29 +73,54 @@ test.describe('Resilience', () => {
   // Chromium itself re-sends a request whose reused keep-alive connection closes before
   // any answer (POST included), so a drop may reach the page as a network error or, after
   // the browser's silent resend, as Neon's 409. Either way there must be one user, not two.
-  test('a connection dropped after the create leaves exactly one user, never two', async ({ page, project, api, uniqueName, snap }) => {
+  test('a connection dropped after the create leaves exactly one user, never two', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+    snap,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
-    await api.armFault({ method: 'POST', path: `/projects/${project.id}/branches/*/roles`, drop: 'after' });
+    await api.armFault({
+      method: 'POST',
+      path: `/projects/${project.id}/branches/*/roles`,
+      drop: 'after',
+    });
 
     const user = uniqueName('dropped');
     await users.newUserButton.click();
     const dialog = users.newUserDialog;
     await dialog.getByRole('textbox', { name: 'Name' }).fill(user);
     await dialog.getByRole('button', { name: 'Create' }).click();
-    await expect(dialog.getByRole('alert')).toContainText(/Connection lost|could not be reached|already exists/);
+    await expect(dialog.getByRole('alert')).toContainText(
+      /Connection lost|could not be reached|already exists/,
+    );
     await snap('new user: connection dropped');
     // The list was read again: the form knows the user now exists and refuses a second one.
-    await expect(dialog.getByText(`A user named "${user}" already exists on branch main.`)).toBeVisible();
+    await expect(
+      dialog.getByText(`A user named "${user}" already exists on branch main.`),
+    ).toBeVisible();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(users.user(user)).toHaveCount(1);
-    expect((await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === user)).toHaveLength(1);
+    expect(
+      (await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === user),
+    ).toHaveLength(1);
   });
 
-  test('a connection dropped before the create ends with exactly one user and its password', async ({ page, project, api, uniqueName }) => {
+  test('a connection dropped before the create ends with exactly one user and its password', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
-    await api.armFault({ method: 'POST', path: `/projects/${project.id}/branches/*/roles`, drop: 'before' });
+    await api.armFault({
+      method: 'POST',
+      path: `/projects/${project.id}/branches/*/roles`,
+      drop: 'before',
+    });
 
     const user = uniqueName('retry');
     await users.newUserButton.click();
@@ -92,10 +135,17 @@ test.describe('Resilience', () => {
     await expect(users.createdDialog(user)).toBeVisible();
     await users.createdDialog(user).getByRole('button', { name: 'Close' }).click();
     await expect(users.user(user)).toHaveCount(1);
-    expect((await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === user)).toHaveLength(1);
+    expect(
+      (await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === user),
+    ).toHaveLength(1);
   });
 
-  test('the API key never appears in any request or response of the page', async ({ page, project, uniqueName, keyWatch }) => {
+  test('the API key never appears in any request or response of the page', async ({
+    page,
+    project,
+    uniqueName,
+    keyWatch,
+  }) => {
     // The keyWatch fixture checks every test; this one walks every flow on purpose.
     const users = new UsersPage(page);
     await users.goto(project.url());

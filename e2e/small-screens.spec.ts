@@ -6,7 +6,9 @@ test.use({ viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true
 
 /** Nothing sticks out sideways: the page never scrolls horizontally on a phone. */
 async function expectNoSidewaysScroll(page: Page) {
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+    .toBeLessThanOrEqual(375);
 }
 
 /** Every button of a dialog can be seen and reached on the small screen. */
@@ -61,6 +63,8 @@ test.describe('Small screens (375×667)', () => {
     await users.deleteDialog(user).getByRole('button', { name: 'Delete', exact: true }).tap();
     await expect(users.user(user)).toHaveCount(0);
     await expectNoSidewaysScroll(page);
-    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).not.toContain(user);
+    expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).not.toContain(
+      user,
+    );
   });
 });

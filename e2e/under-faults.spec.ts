@@ -11,13 +11,18 @@ import { UsersPage } from './support/users-page.ts';
 function recordMutations(page: Page) {
   const sent: Request[] = [];
   page.on('request', (request) => {
-    if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/v2/')) sent.push(request);
+    if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/v2/'))
+      sent.push(request);
   });
   return sent;
 }
 
 test.describe('The page under faults', () => {
-  test('3 s latency on every request: progress is shown and nothing is sent twice', async ({ page, uniqueName, snap }) => {
+  test('3 s latency on every request: progress is shown and nothing is sent twice', async ({
+    page,
+    uniqueName,
+    snap,
+  }) => {
     test.setTimeout(120_000);
     const server = await OwnServer.start();
     try {
@@ -30,7 +35,12 @@ test.describe('The page under faults', () => {
       const users = new UsersPage(page);
 
       await page.goto(server.url + usersUrl(project.id));
-      await expect(page.getByRole('status').filter({ hasText: /Loading (project|users)…/ }).first()).toBeVisible();
+      await expect(
+        page
+          .getByRole('status')
+          .filter({ hasText: /Loading (project|users)…/ })
+          .first(),
+      ).toBeVisible();
       await expect(users.table).toBeVisible({ timeout: 20_000 });
 
       // Create: Enter and clicks while "Creating…" send nothing more.
@@ -49,7 +59,9 @@ test.describe('The page under faults', () => {
       // Reset: "Resetting…" while it waits.
       await users.resetButton(victim).click();
       await users.resetDialog(victim).getByRole('button', { name: 'Sure, reset' }).click();
-      await expect(users.resetDialog(victim).getByRole('button', { name: 'Resetting…' })).toBeDisabled();
+      await expect(
+        users.resetDialog(victim).getByRole('button', { name: 'Resetting…' }),
+      ).toBeDisabled();
       await snap('slow: resetting');
       await page.keyboard.press('Enter');
       await expect(users.newPasswordDialog(victim)).toBeVisible({ timeout: 20_000 });
@@ -59,7 +71,9 @@ test.describe('The page under faults', () => {
       await expect(users.deleteButton(user)).toBeEnabled({ timeout: 20_000 });
       await users.deleteButton(user).click();
       await users.deleteDialog(user).getByRole('button', { name: 'Delete', exact: true }).click();
-      await expect(users.deleteDialog(user).getByRole('button', { name: 'Deleting…' })).toBeDisabled();
+      await expect(
+        users.deleteDialog(user).getByRole('button', { name: 'Deleting…' }),
+      ).toBeDisabled();
       await snap('slow: deleting');
       await page.keyboard.press('Enter');
       await expect(users.deleteDialog(user)).toBeHidden({ timeout: 20_000 });
@@ -76,7 +90,11 @@ test.describe('The page under faults', () => {
     }
   });
 
-  test('the server restarted while a dialog is open: the page recovers', async ({ page, uniqueName, snap }) => {
+  test('the server restarted while a dialog is open: the page recovers', async ({
+    page,
+    uniqueName,
+    snap,
+  }) => {
     test.setTimeout(90_000);
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'neon-e2e-restart-'));
     const server = await OwnServer.start({ NEON_LOCAL_DATA_DIR: dataDir });
@@ -118,16 +136,27 @@ test.describe('The page under faults', () => {
     }
   });
 
-  test('429 with Retry-After is honoured before the create is sent again', async ({ page, project, api, uniqueName }) => {
+  test('429 with Retry-After is honoured before the create is sent again', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
     const users = new UsersPage(page);
     await users.goto(project.url());
-    await api.armFault({ method: 'POST', path: `/projects/${project.id}/branches/*/roles`, status: 429, retry_after: 2 });
+    await api.armFault({
+      method: 'POST',
+      path: `/projects/${project.id}/branches/*/roles`,
+      status: 429,
+      retry_after: 2,
+    });
     const times: Array<{ at: number; kind: 'request' | 'response'; status?: number }> = [];
     page.on('request', (request) => {
       if (request.method() === 'POST') times.push({ at: Date.now(), kind: 'request' });
     });
     page.on('response', (response) => {
-      if (response.request().method() === 'POST') times.push({ at: Date.now(), kind: 'response', status: response.status() });
+      if (response.request().method() === 'POST')
+        times.push({ at: Date.now(), kind: 'response', status: response.status() });
     });
 
     const user = uniqueName('throttled');
@@ -144,11 +173,22 @@ test.describe('The page under faults', () => {
     expect(refused).toBeDefined();
     // Retry-After: 2 → the second attempt waits about two seconds after the refusal.
     expect(requests[1].at - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_800);
-    expect((await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === user)).toHaveLength(1);
+    expect(
+      (await api.roles(project.id, project.mainBranchId)).filter((r) => r.name === user),
+    ).toHaveLength(1);
   });
 
-  test('429 with Retry-After on the list: the users appear without an error', async ({ page, project, api }) => {
-    await api.armFault({ method: 'GET', path: `/projects/${project.id}/branches/*/roles`, status: 429, retry_after: 1 });
+  test('429 with Retry-After on the list: the users appear without an error', async ({
+    page,
+    project,
+    api,
+  }) => {
+    await api.armFault({
+      method: 'GET',
+      path: `/projects/${project.id}/branches/*/roles`,
+      status: 429,
+      retry_after: 1,
+    });
     const users = new UsersPage(page);
     await page.goto(project.url());
     await expect(users.user('demo')).toBeVisible();

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import { specPaths } from '../test/neon-spec.ts';
 
-const rows = specPaths().map(([p, methods]) => `  ['${p}', [${methods.map((m) => `'${m}'`).join(', ')}]],`);
+const rows = specPaths().map(
+  ([p, methods]) => `  ['${p}', [${methods.map((m) => `'${m}'`).join(', ')}]],`,
+);
 const text = [
   "// Generated from Neon's OpenAPI spec (@neondatabase/api-client public-v2-for-users.gen.yaml).",
   '// Regenerate with `npm run gen:spec-paths`; a test checks it still matches the installed spec.',

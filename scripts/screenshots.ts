@@ -36,7 +36,10 @@ async function journey(page: Page, scheme: string) {
   await newUser.getByRole('button', { name: 'Create' }).click();
   const created = page.getByRole('dialog', { name: `User Alex Doe ${scheme} created` });
   await created.getByLabel('Password', { exact: true }).waitFor();
-  await page.getByRole('button', { name: /show password/i }).click().catch(() => {});
+  await page
+    .getByRole('button', { name: /show password/i })
+    .click()
+    .catch(() => {});
   await shoot(page, `password-dialog-${scheme}`);
   await page.keyboard.press('Escape');
   await created.waitFor({ state: 'hidden' });
@@ -53,18 +56,30 @@ async function journey(page: Page, scheme: string) {
 }
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-  env: { ...process.env, PORT: String(PORT), NEON_LOCAL_DATA_DIR: ':memory:', NEON_LOCAL_OPERATION_MS: '100', NEON_LOCAL_QUIET: '1' },
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    NEON_LOCAL_DATA_DIR: ':memory:',
+    NEON_LOCAL_OPERATION_MS: '100',
+    NEON_LOCAL_QUIET: '1',
+  },
   stdio: 'inherit',
 });
 try {
   await waitForServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   for (const scheme of ['light', 'dark'] as const) {
-    const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1200, height: 760 } });
+    const page = await browser.newPage({
+      colorScheme: scheme,
+      viewport: { width: 1200, height: 760 },
+    });
     await journey(page, scheme);
     await page.close();
   }
-  const small = await browser.newPage({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2 });
+  const small = await browser.newPage({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+  });
   await small.goto(BASE);
   await small.getByRole('rowheader', { name: /^sally/ }).waitFor();
   await shoot(small, 'users-page-375px');

@@ -55,12 +55,17 @@ function hostName(hostHeader: string): string {
 
 function errorResponse(c: Context<ApiEnv>, err: ApiError) {
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-  return c.json({ code: err.code, message: err.message, request_id: c.get('requestId') }, err.status);
+  return c.json(
+    { code: err.code, message: err.message, request_id: c.get('requestId') },
+    err.status,
+  );
 }
 
 /** One app: security in front, the API at /api/v2 (local or forwarded to Neon), the console at /. */
 export function createApp(config: Config, log: Log = () => {}): ServerApp {
-  const store = config.upstreamUrl ? undefined : new Store({ dataDir: config.dataDir, operationMs: config.operationMs });
+  const store = config.upstreamUrl
+    ? undefined
+    : new Store({ dataDir: config.dataDir, operationMs: config.operationMs });
   let apiKey = config.apiKey;
   const generatedKey = !apiKey && store !== undefined;
   if (!apiKey && store) {
@@ -84,29 +89,52 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     await next();
     c.header('X-Request-ID', c.get('requestId'));
     // Method, path and status only: bodies (which may hold passwords) are never logged.
-    log(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    log(
+      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`,
+    );
   });
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err);
     if (err instanceof HTTPException) {
-      return errorResponse(c, new ApiError(err.status as 400, err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', err.message || 'bad request'));
+      return errorResponse(
+        c,
+        new ApiError(
+          err.status as 400,
+          err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+          err.message || 'bad request',
+        ),
+      );
     }
-    log(`error ${c.get('requestId')}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log(
+      `error ${c.get('requestId')}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return errorResponse(c, new ApiError(500, 'INTERNAL_ERROR', 'internal server error'));
   });
 
   // DNS rebinding: only our own names may reach us.
   app.use(async (c, next) => {
     // An absolute request target (`GET http://other/...`) names a host of its own: check both.
-    const host = [hostName(c.req.header('host') ?? ''), hostName(new URL(c.req.url).host)].find((h) => !allowedHosts.has(h));
+    const host = [hostName(c.req.header('host') ?? ''), hostName(new URL(c.req.url).host)].find(
+      (h) => !allowedHosts.has(h),
+    );
     if (host !== undefined) {
-      throw new ApiError(403, 'FORBIDDEN', `host ${JSON.stringify(host)} is not allowed; add it to NEON_LOCAL_ALLOWED_HOSTS`);
+      throw new ApiError(
+        403,
+        'FORBIDDEN',
+        `host ${JSON.stringify(host)} is not allowed; add it to NEON_LOCAL_ALLOWED_HOSTS`,
+      );
     }
     await next();
   });
 
-  app.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer', xFrameOptions: 'DENY' }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: CSP,
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+    }),
+  );
 
   // Browsers may change state only from our own pages.
   app.use(async (c, next) => {
@@ -122,15 +150,24 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
           foreignOrigin = true;
         }
       }
-      if (crossSite || foreignOrigin) throw new ApiError(403, 'FORBIDDEN', 'cross-site requests may not change anything');
+      if (crossSite || foreignOrigin)
+        throw new ApiError(403, 'FORBIDDEN', 'cross-site requests may not change anything');
     }
     await next();
   });
 
-  if (faults) app.route('/__neon-local/faults', new Hono().use(requireAuth(apiKey)).route('/', faultRoutes(faults)));
+  if (faults)
+    app.route(
+      '/__neon-local/faults',
+      new Hono().use(requireAuth(apiKey)).route('/', faultRoutes(faults)),
+    );
   else {
     app.all('/__neon-local/faults', () => {
-      throw new ApiError(403, 'FORBIDDEN', 'fault injection is disabled; start the server with NEON_LOCAL_FAULTS=1');
+      throw new ApiError(
+        403,
+        'FORBIDDEN',
+        'fault injection is disabled; start the server with NEON_LOCAL_FAULTS=1',
+      );
     });
   }
 
@@ -140,7 +177,11 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     bodyLimit({
       maxSize: config.maxBodyBytes,
       onError: () => {
-        throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${config.maxBodyBytes} bytes`);
+        throw new ApiError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `request body is larger than ${config.maxBodyBytes} bytes`,
+        );
       },
     }),
   );
@@ -179,7 +220,13 @@ function mountConsole(app: Hono<ApiEnv>, config: Config, session: string) {
       }),
     );
     // Other static files; the HTML itself is answered below, with the session cookie.
-    app.get('*', serveStatic({ root: config.consoleDir, rewriteRequestPath: (p) => (p === '/' || p === '/index.html' ? '/__none__' : p) }));
+    app.get(
+      '*',
+      serveStatic({
+        root: config.consoleDir,
+        rewriteRequestPath: (p) => (p === '/' || p === '/index.html' ? '/__none__' : p),
+      }),
+    );
   }
   app.get('*', (c) => {
     if (!fs.existsSync(indexFile)) {

@@ -33,7 +33,13 @@ export function requireAuth(apiKey: string): MiddlewareHandler {
       candidates.some((k) => k !== undefined && same(k, apiKey)) ||
       same(getCookie(c, SESSION_COOKIE) ?? '', session);
     if (!ok) {
-      throw new ApiError(401, 'UNAUTHORIZED', header || candidates.some(Boolean) ? 'the API key is not valid' : 'authentication required: send Authorization: Bearer <API key>');
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        header || candidates.some(Boolean)
+          ? 'the API key is not valid'
+          : 'authentication required: send Authorization: Bearer <API key>',
+      );
     }
     await next();
   };

@@ -28,7 +28,8 @@ export interface Config {
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number ≥ 0, got "${value}"`);
   return n;
 }
 
@@ -49,8 +50,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seed: bool(env.NEON_LOCAL_SEED, true),
     operationMs: int(env.NEON_LOCAL_OPERATION_MS, 500, 'NEON_LOCAL_OPERATION_MS'),
     faults: bool(env.NEON_LOCAL_FAULTS, false),
-    rateLimitPerMinute: int(env.NEON_LOCAL_RATE_LIMIT_PER_MINUTE, 700, 'NEON_LOCAL_RATE_LIMIT_PER_MINUTE'),
-    rateLimitPerSecond: int(env.NEON_LOCAL_RATE_LIMIT_PER_SECOND, 40, 'NEON_LOCAL_RATE_LIMIT_PER_SECOND'),
+    rateLimitPerMinute: int(
+      env.NEON_LOCAL_RATE_LIMIT_PER_MINUTE,
+      700,
+      'NEON_LOCAL_RATE_LIMIT_PER_MINUTE',
+    ),
+    rateLimitPerSecond: int(
+      env.NEON_LOCAL_RATE_LIMIT_PER_SECOND,
+      40,
+      'NEON_LOCAL_RATE_LIMIT_PER_SECOND',
+    ),
     maxBodyBytes: int(env.NEON_LOCAL_MAX_BODY_BYTES, 1024 * 1024, 'NEON_LOCAL_MAX_BODY_BYTES'),
     allowedHosts: (env.NEON_LOCAL_ALLOWED_HOSTS ?? '')
       .split(',')

@@ -29,7 +29,9 @@ function globToRegExp(glob: string): RegExp {
   const path = glob.replace(/^\/api\/v2(?=\/)/, '');
   const body = path
     .split(/(\*\*|\*)/)
-    .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   return new RegExp(`^${body}$`);
 }
@@ -40,7 +42,12 @@ export class FaultInjector {
   private nextId = 1;
 
   arm(input: z.output<typeof faultSchema>): Fault {
-    const fault = { ...input, id: this.nextId++, remaining: input.count, pattern: globToRegExp(input.path) };
+    const fault = {
+      ...input,
+      id: this.nextId++,
+      remaining: input.count,
+      pattern: globToRegExp(input.path),
+    };
     this.faults.push(fault);
     return fault;
   }
@@ -54,14 +61,19 @@ export class FaultInjector {
   }
 
   take(method: string, apiPath: string): Fault | undefined {
-    const fault = this.faults.find((f) => (f.method === '*' || f.method === method) && f.pattern.test(apiPath));
+    const fault = this.faults.find(
+      (f) => (f.method === '*' || f.method === method) && f.pattern.test(apiPath),
+    );
     if (!fault) return undefined;
     if (--fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
     return fault;
   }
 
   /** Applies armed faults to /api/v2 requests. */
-  middleware(): MiddlewareHandler<{ Bindings: HttpBindings; Variables: { failOperationsWith?: string } }> {
+  middleware(): MiddlewareHandler<{
+    Bindings: HttpBindings;
+    Variables: { failOperationsWith?: string };
+  }> {
     return async (c, next) => {
       const fault = this.take(c.req.method, c.req.path.replace(/^\/api\/v2/, ''));
       if (!fault) return next();

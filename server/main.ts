@@ -38,14 +38,19 @@ async function main() {
         'add the names people use to reach it to NEON_LOCAL_ALLOWED_HOSTS.',
     );
   }
-  const httpServer = serve({ fetch: server.app.fetch, hostname: config.host, port: config.port }, (info) => {
-    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-    const url = `http://${host}:${info.port}`;
-    log(`Neon Users console: ${url}`);
-    log(`Neon API v2:        ${url}/api/v2 (${config.upstreamUrl ? `forwarded to ${config.upstreamUrl}` : `local, data in ${config.dataDir}`})`);
-    if (server.generatedKey) log(`API key:            ${server.apiKey}`);
-    else log('API key:            the one in NEON_API_KEY (not printed)');
-  });
+  const httpServer = serve(
+    { fetch: server.app.fetch, hostname: config.host, port: config.port },
+    (info) => {
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      const url = `http://${host}:${info.port}`;
+      log(`Neon Users console: ${url}`);
+      log(
+        `Neon API v2:        ${url}/api/v2 (${config.upstreamUrl ? `forwarded to ${config.upstreamUrl}` : `local, data in ${config.dataDir}`})`,
+      );
+      if (server.generatedKey) log(`API key:            ${server.apiKey}`);
+      else log('API key:            the one in NEON_API_KEY (not printed)');
+    },
+  );
   answerUnparsableRequests(httpServer as Server);
   const stop = () => {
     httpServer.close();

@@ -15,11 +15,13 @@ export function unsafeApiPath(rawPath: string): string | undefined {
   if (/%2f|%5c|\\/i.test(rest)) return 'encoded slashes and backslashes are not forwarded';
   if (/%(?![0-9a-f]{2})/i.test(rest)) return 'malformed percent-encoding';
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0020\u007f]|%[01][0-9a-f]|%7f/i.test(rest)) return 'control characters are not forwarded';
+  if (/[\u0000-\u0020\u007f]|%[01][0-9a-f]|%7f/i.test(rest))
+    return 'control characters are not forwarded';
   const segments = rest.slice(1).split('/');
   for (const segment of segments) {
     const decoded = segment.replace(/%2e/gi, '.');
-    if (segment === '' || decoded === '.' || decoded === '..') return 'empty and dot segments are not forwarded';
+    if (segment === '' || decoded === '.' || decoded === '..')
+      return 'empty and dot segments are not forwarded';
   }
   return undefined;
 }
@@ -47,9 +49,19 @@ export function neonProxy(upstreamUrl: string, apiKey: string, fetchImpl: typeof
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer();
     let response: Response;
     try {
-      response = await fetchImpl(target, { method, headers, body, redirect: 'manual', signal: c.req.raw.signal });
+      response = await fetchImpl(target, {
+        method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: c.req.raw.signal,
+      });
     } catch {
-      throw new ApiError(502, 'BAD_GATEWAY', `the Neon API at ${upstream.origin} could not be reached`);
+      throw new ApiError(
+        502,
+        'BAD_GATEWAY',
+        `the Neon API at ${upstream.origin} could not be reached`,
+      );
     }
     const out = new Headers({ 'cache-control': 'no-store' });
     for (const name of RESPONSE_HEADERS) {
@@ -57,7 +69,11 @@ export function neonProxy(upstreamUrl: string, apiKey: string, fetchImpl: typeof
       if (value) out.set(name, value);
     }
     if (response.status >= 300 && response.status < 400) {
-      throw new ApiError(502, 'BAD_GATEWAY', 'the Neon API answered with a redirect, which is not followed');
+      throw new ApiError(
+        502,
+        'BAD_GATEWAY',
+        'the Neon API answered with a redirect, which is not followed',
+      );
     }
     return new Response(response.body, { status: response.status, headers: out });
   });

@@ -4,8 +4,12 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { UsersPage } from '@/pages/users/users-page';
 
 // The users page is what people open; the rest loads when visited.
-const ProjectsPage = lazy(() => import('@/pages/projects/projects-page').then((m) => ({ default: m.ProjectsPage })));
-const NotFoundPage = lazy(() => import('@/pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
+const ProjectsPage = lazy(() =>
+  import('@/pages/projects/projects-page').then((m) => ({ default: m.ProjectsPage })),
+);
+const NotFoundPage = lazy(() =>
+  import('@/pages/not-found-page').then((m) => ({ default: m.NotFoundPage })),
+);
 
 /** Providers and the route table. The query client comes from outside so tests get a fresh one. */
 export function App({ queryClient }: { queryClient: QueryClient }) {

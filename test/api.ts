@@ -81,7 +81,8 @@ export function inProcessApi(env: Record<string, string> = {}): InProcessApi {
       let body: string | undefined;
       if (options.body !== undefined) {
         body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+          headers['content-type'] = 'application/json';
       }
       const url = `http://localhost${path.startsWith('/api/') || path.startsWith('/__') ? '' : '/api/v2'}${path}`;
       return readResponse(await server.app.request(url, { method, headers, body }));

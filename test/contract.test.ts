@@ -2,7 +2,14 @@
 // response schemas of Neon's OpenAPI spec as shipped in the installed @neondatabase/api-client.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NEON_SPEC_PATHS } from '../server/local/spec-paths.ts';
-import { fillPath, inProcessApi, type ApiResponse, type Body, type InProcessApi, type RequestOptions } from './api.ts';
+import {
+  fillPath,
+  inProcessApi,
+  type ApiResponse,
+  type Body,
+  type InProcessApi,
+  type RequestOptions,
+} from './api.ts';
 import { specPaths } from './neon-spec.ts';
 import { NeonSpecValidator } from './spec-validator.ts';
 
@@ -68,14 +75,19 @@ async function call(
   params: Record<string, string> = {},
   options: RequestOptions & { query?: string } = {},
 ): Promise<ApiResponse> {
-  const res = await api.request(method, fillPath(template, params) + (options.query ?? ''), options);
+  const res = await api.request(
+    method,
+    fillPath(template, params) + (options.query ?? ''),
+    options,
+  );
   const where = `${method} ${template} → ${res.status} ${res.text.slice(0, 300)}`;
   // A method Neon lacks on a path it knows (405) can only be held to the error schema.
   const violation = spec.has(method, template)
     ? spec.check(method, template, res.status, res.body)
     : spec.checkSchema('GeneralError', res.body);
   expect(violation?.text, where).toBeUndefined();
-  if (res.status !== 204) expect(res.headers.get('content-type'), where).toMatch(/^application\/json/);
+  if (res.status !== 204)
+    expect(res.headers.get('content-type'), where).toMatch(/^application\/json/);
   else expect(res.text, where).toBe('');
   if (res.status >= 400) {
     // Neon's error shape, with the request id clients quote in support tickets.
@@ -89,7 +101,13 @@ async function call(
 }
 
 describe('the validator itself', () => {
-  const role = { branch_id: 'br-aged-band-12345678', name: 'casey', protected: false, created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z' };
+  const role = {
+    branch_id: 'br-aged-band-12345678',
+    name: 'casey',
+    protected: false,
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2024-01-01T00:00:00Z',
+  };
   const operation = {
     id: '6f2a7f1e-8a51-4a8a-9b8e-0f7c9d1f2a3b',
     project_id: 'aged-band-12345678',
@@ -104,26 +122,42 @@ describe('the validator itself', () => {
   it('accepts a valid body and rejects a missing required field or a wrong type', () => {
     expect(spec.check('POST', ROLES, 201, { role, operations: [operation] })).toBeUndefined();
     const { name: _name, ...nameless } = role;
-    expect(spec.check('POST', ROLES, 201, { role: nameless, operations: [operation] })?.text).toMatch(/name/);
-    expect(spec.check('POST', ROLES, 201, { role: { ...role, protected: 'no' }, operations: [] })?.text).toMatch(/boolean/);
+    expect(
+      spec.check('POST', ROLES, 201, { role: nameless, operations: [operation] })?.text,
+    ).toMatch(/name/);
+    expect(
+      spec.check('POST', ROLES, 201, { role: { ...role, protected: 'no' }, operations: [] })?.text,
+    ).toMatch(/boolean/);
     expect(spec.check('POST', ROLES, 201, { role })?.text).toMatch(/operations/);
   });
 
   it('checks enums, formats and patterns through $ref and allOf', () => {
-    const op = (o: object) => spec.check('GET', OPERATION, 200, { operation: { ...operation, ...o } });
+    const op = (o: object) =>
+      spec.check('GET', OPERATION, 200, { operation: { ...operation, ...o } });
     expect(op({})).toBeUndefined();
     expect(op({ status: 'done' })?.text).toMatch(/allowed values/);
     expect(op({ id: 'not-a-uuid' })?.text).toMatch(/uuid/);
     expect(op({ created_at: '2024-01-01 00:00' })?.text).toMatch(/date-time/);
     expect(op({ project_id: 'Upper Case' })?.text).toMatch(/pattern/);
     // GET /projects is an allOf of four schemas; the first one's requirements still apply.
-    expect(spec.check('GET', PROJECTS, 200, { projects: [{}], applications: {}, integrations: {} })?.text).toMatch(/required/);
+    expect(
+      spec.check('GET', PROJECTS, 200, { projects: [{}], applications: {}, integrations: {} })
+        ?.text,
+    ).toMatch(/required/);
   });
 
   it('handles OpenAPI 3.0 nullable and declared body-less statuses', () => {
-    const key = { id: 1, name: 'k', created_at: '2024-01-01T00:00:00Z', created_by: { id: '6f2a7f1e-8a51-4a8a-9b8e-0f7c9d1f2a3b', name: 'n', image: '' }, last_used_from_addr: '' };
+    const key = {
+      id: 1,
+      name: 'k',
+      created_at: '2024-01-01T00:00:00Z',
+      created_by: { id: '6f2a7f1e-8a51-4a8a-9b8e-0f7c9d1f2a3b', name: 'n', image: '' },
+      last_used_from_addr: '',
+    };
     expect(spec.check('GET', '/api_keys', 200, [{ ...key, last_used_at: null }])).toBeUndefined();
-    expect(spec.check('GET', '/api_keys', 200, [{ ...key, last_used_at: 5 }])?.text).toMatch(/string|null/);
+    expect(spec.check('GET', '/api_keys', 200, [{ ...key, last_used_at: 5 }])?.text).toMatch(
+      /string|null/,
+    );
     expect(spec.check('DELETE', ROLE, 204, undefined)).toBeUndefined();
     expect(spec.check('DELETE', ROLE, 204, {})?.text).toMatch(/no body/);
   });
@@ -147,7 +181,10 @@ describe('responses of the local server', () => {
     projectId = list.body.projects[0].id;
     const branches = await api.request('GET', fillPath(BRANCHES, { project_id: projectId }));
     main = branches.body.branches.find((b: Body) => b.default);
-    const dbs = await api.request('GET', fillPath(DATABASES, { project_id: projectId, branch_id: main.id }));
+    const dbs = await api.request(
+      'GET',
+      fillPath(DATABASES, { project_id: projectId, branch_id: main.id }),
+    );
     owner = dbs.body.databases.find((d: Body) => d.name === 'neondb').owner_name;
   });
   afterAll(() => api.close());
@@ -159,12 +196,24 @@ describe('responses of the local server', () => {
     const list = await call(api, 'GET', PROJECTS);
     expect(list.body.projects.map((x: Body) => x.id)).toContain(projectId);
     await call(api, 'GET', PROJECTS, {}, { query: '?limit=1&search=demo' });
-    const created = await call(api, 'POST', PROJECTS, {}, { body: { project: { name: 'contract' } } });
+    const created = await call(
+      api,
+      'POST',
+      PROJECTS,
+      {},
+      { body: { project: { name: 'contract' } } },
+    );
     expect(created.status).toBe(201);
     expect(created.body.roles.some((r: Body) => typeof r.password === 'string')).toBe(true);
     expect((await call(api, 'POST', PROJECTS, {}, { body: {} })).status).toBe(201);
     const paged = await call(api, 'GET', PROJECTS, {}, { query: '?limit=1' });
-    await call(api, 'GET', PROJECTS, {}, { query: `?limit=1&cursor=${paged.body.pagination.cursor}` });
+    await call(
+      api,
+      'GET',
+      PROJECTS,
+      {},
+      { query: `?limit=1&cursor=${paged.body.pagination.cursor}` },
+    );
     expect((await call(api, 'GET', PROJECT, p())).body.project.id).toBe(projectId);
     // neonctl's `projects list` asks for these too; "shared" is not a project id.
     expect((await call(api, 'GET', '/projects/shared')).body.projects).toEqual([]);
@@ -176,22 +225,39 @@ describe('responses of the local server', () => {
     const plain = await call(api, 'POST', BRANCHES, p());
     expect(plain.status).toBe(201);
     const withEndpoint = await call(api, 'POST', BRANCHES, p(), {
-      body: { branch: { name: 'contract-ep', parent_id: main.id }, endpoints: [{ type: 'read_write' }] },
+      body: {
+        branch: { name: 'contract-ep', parent_id: main.id },
+        endpoints: [{ type: 'read_write' }],
+      },
     });
     expect(withEndpoint.body.endpoints).toHaveLength(1);
-    const atLsn = await call(api, 'POST', BRANCHES, p(), { body: { branch: { parent_id: main.id, parent_lsn: plain.body.branch.parent_lsn } } });
+    const atLsn = await call(api, 'POST', BRANCHES, p(), {
+      body: { branch: { parent_id: main.id, parent_lsn: plain.body.branch.parent_lsn } },
+    });
     expect(atLsn.body.branch.parent_lsn).toBe(plain.body.branch.parent_lsn);
-    await call(api, 'POST', BRANCHES, p(), { body: { branch: { parent_timestamp: new Date(Date.now() - 1000).toISOString() } } });
+    await call(api, 'POST', BRANCHES, p(), {
+      body: { branch: { parent_timestamp: new Date(Date.now() - 1000).toISOString() } },
+    });
     await call(api, 'GET', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id });
-    const deleted = await call(api, 'DELETE', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id });
+    const deleted = await call(api, 'DELETE', BRANCH, {
+      ...p(),
+      branch_id: withEndpoint.body.branch.id,
+    });
     expect(deleted.status).toBe(200);
-    expect((await call(api, 'DELETE', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id })).status).toBe(204);
-    expect((await call(api, 'GET', '/projects/{project_id}/branches/count', p())).body.count).toBeGreaterThan(0);
+    expect(
+      (await call(api, 'DELETE', BRANCH, { ...p(), branch_id: withEndpoint.body.branch.id }))
+        .status,
+    ).toBe(204);
+    expect(
+      (await call(api, 'GET', '/projects/{project_id}/branches/count', p())).body.count,
+    ).toBeGreaterThan(0);
   });
 
   it('roles: list, create, get, reset_password, reveal_password, delete, delete again', async () => {
     await call(api, 'GET', ROLES, b());
-    const created = await call(api, 'POST', ROLES, b(), { body: { role: { name: 'contract_role' } } });
+    const created = await call(api, 'POST', ROLES, b(), {
+      body: { role: { name: 'contract_role' } },
+    });
     expect(created.status).toBe(201);
     const r = { ...b(), role_name: 'contract_role' };
     await call(api, 'GET', ROLE, r);
@@ -205,7 +271,9 @@ describe('responses of the local server', () => {
 
   it('databases: list, create, get, delete, delete again', async () => {
     await call(api, 'GET', DATABASES, b());
-    const created = await call(api, 'POST', DATABASES, b(), { body: { database: { name: 'contract_db', owner_name: owner } } });
+    const created = await call(api, 'POST', DATABASES, b(), {
+      body: { database: { name: 'contract_db', owner_name: owner } },
+    });
     expect(created.status).toBe(201);
     const d = { ...b(), database_name: 'contract_db' };
     await call(api, 'GET', DATABASE, d);
@@ -214,38 +282,76 @@ describe('responses of the local server', () => {
   });
 
   it('endpoints of the project and of a branch; operations list (paged) and get; users/me', async () => {
-    expect((await call(api, 'GET', PROJECT_ENDPOINTS, p())).body.endpoints.length).toBeGreaterThan(0);
+    expect((await call(api, 'GET', PROJECT_ENDPOINTS, p())).body.endpoints.length).toBeGreaterThan(
+      0,
+    );
     await call(api, 'GET', BRANCH_ENDPOINTS, b());
     const ops = await call(api, 'GET', OPERATIONS, p(), { query: '?limit=2' });
-    await call(api, 'GET', OPERATIONS, p(), { query: `?limit=2&cursor=${ops.body.pagination.cursor}` });
+    await call(api, 'GET', OPERATIONS, p(), {
+      query: `?limit=2&cursor=${ops.body.pagination.cursor}`,
+    });
     await call(api, 'GET', OPERATION, { ...p(), operation_id: ops.body.operations[0].id });
     await call(api, 'GET', ME);
   });
 
   it('errors: 400, 401, 404, 405, 409, 412, 413, 415, 422, 501 in the GeneralError shape', async () => {
     expect((await call(api, 'POST', ROLES, b(), { body: '{"role": ' })).status).toBe(400);
-    expect((await call(api, 'POST', ROLES, b(), { body: { role: { name: 'pg_x' } } })).status).toBe(400);
+    expect((await call(api, 'POST', ROLES, b(), { body: { role: { name: 'pg_x' } } })).status).toBe(
+      400,
+    );
     expect((await call(api, 'GET', PROJECTS, {}, { anonymous: true })).status).toBe(401);
-    expect((await call(api, 'GET', ME, {}, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(
+      (await call(api, 'GET', ME, {}, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
     expect((await call(api, 'GET', PROJECT, { project_id: 'no-such-12345678' })).status).toBe(404);
-    expect((await call(api, 'GET', BRANCH, { ...p(), branch_id: 'br-no-such-00000000' })).status).toBe(404);
+    expect(
+      (await call(api, 'GET', BRANCH, { ...p(), branch_id: 'br-no-such-00000000' })).status,
+    ).toBe(404);
     expect((await call(api, 'GET', ROLE, { ...b(), role_name: 'nobody' })).status).toBe(404);
     expect((await call(api, 'GET', REVEAL, { ...b(), role_name: 'nobody' })).status).toBe(404);
-    expect((await call(api, 'DELETE', DATABASE, { ...b(), database_name: 'nothing' })).status).toBe(404);
-    expect((await call(api, 'GET', OPERATION, { ...p(), operation_id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+    expect((await call(api, 'DELETE', DATABASE, { ...b(), database_name: 'nothing' })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await call(api, 'GET', OPERATION, {
+          ...p(),
+          operation_id: '00000000-0000-4000-8000-000000000000',
+        })
+      ).status,
+    ).toBe(404);
     expect((await call(api, 'PUT', ROLES, b(), { body: {} })).status).toBe(405);
-    expect((await call(api, 'POST', ROLES, b(), { body: { role: { name: owner } } })).status).toBe(409);
-    expect((await call(api, 'POST', ROLES, b(), { body: 'x'.repeat(1024 * 1024 + 1) })).status).toBe(413);
-    expect((await call(api, 'POST', ROLES, b(), { body: 'name=x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await call(api, 'POST', ROLES, b(), { body: { role: { name: owner } } })).status).toBe(
+      409,
+    );
+    expect(
+      (await call(api, 'POST', ROLES, b(), { body: 'x'.repeat(1024 * 1024 + 1) })).status,
+    ).toBe(413);
+    expect(
+      (
+        await call(api, 'POST', ROLES, b(), {
+          body: 'name=x',
+          headers: { 'content-type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(415);
     expect((await call(api, 'DELETE', ROLE, { ...b(), role_name: 'web_access' })).status).toBe(422);
     expect((await call(api, 'DELETE', ROLE, { ...b(), role_name: owner })).status).toBe(422);
     expect((await call(api, 'DELETE', BRANCH, b())).status).toBe(422);
-    expect((await call(api, 'GET', '/projects/{project_id}/branches/{branch_id}/schema', b())).status).toBe(501);
+    expect(
+      (await call(api, 'GET', '/projects/{project_id}/branches/{branch_id}/schema', b())).status,
+    ).toBe(501);
     expect((await call(api, 'GET', '/api_keys')).status).toBe(501);
 
-    const noPasswords = await api.request('POST', PROJECTS, { body: { project: { store_passwords: false } } });
+    const noPasswords = await api.request('POST', PROJECTS, {
+      body: { project: { store_passwords: false } },
+    });
     const np = noPasswords.body;
-    const reveal = await call(api, 'GET', REVEAL, { project_id: np.project.id, branch_id: np.branch.id, role_name: np.roles.find((r: Body) => !r.protected).name });
+    const reveal = await call(api, 'GET', REVEAL, {
+      project_id: np.project.id,
+      branch_id: np.branch.id,
+      role_name: np.roles.find((r: Body) => !r.protected).name,
+    });
     expect(reveal.status).toBe(412);
   });
 });
@@ -255,7 +361,9 @@ describe('responses while operations run and under rate limits', () => {
     const api = inProcessApi({ NEON_LOCAL_OPERATION_MS: '60000' });
     try {
       const project = (await api.request('GET', '/projects')).body.projects[0].id;
-      const branch = (await api.request('GET', `/projects/${project}/branches`)).body.branches.find((x: Body) => x.default).id;
+      const branch = (await api.request('GET', `/projects/${project}/branches`)).body.branches.find(
+        (x: Body) => x.default,
+      ).id;
       const params = { project_id: project, branch_id: branch };
       const created = await call(api, 'POST', ROLES, params, { body: { role: { name: 'slow' } } });
       expect(created.status).toBe(201);
@@ -263,7 +371,9 @@ describe('responses while operations run and under rate limits', () => {
       expect(['scheduling', 'running']).toContain(op.status);
       const got = await call(api, 'GET', OPERATION, { project_id: project, operation_id: op.id });
       expect(['scheduling', 'running']).toContain(got.body.operation.status);
-      expect((await call(api, 'POST', ROLES, params, { body: { role: { name: 'slower' } } })).status).toBe(423);
+      expect(
+        (await call(api, 'POST', ROLES, params, { body: { role: { name: 'slower' } } })).status,
+      ).toBe(423);
       expect((await call(api, 'POST', BRANCHES, { project_id: project })).status).toBe(423);
       expect((await call(api, 'DELETE', ROLE, { ...params, role_name: 'slow' })).status).toBe(423);
     } finally {
@@ -272,11 +382,15 @@ describe('responses while operations run and under rate limits', () => {
   });
 
   it('429 over the per-second limit', async () => {
-    const api = inProcessApi({ NEON_LOCAL_RATE_LIMIT_PER_SECOND: '2', NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '100' });
+    const api = inProcessApi({
+      NEON_LOCAL_RATE_LIMIT_PER_SECOND: '2',
+      NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '100',
+    });
     try {
       // Windows are fixed seconds, so a few requests may straddle one: go on until refused.
       const statuses: number[] = [];
-      for (let i = 0; i < 50 && !statuses.includes(429); i++) statuses.push((await call(api, 'GET', ME)).status);
+      for (let i = 0; i < 50 && !statuses.includes(429); i++)
+        statuses.push((await call(api, 'GET', ME)).status);
       expect(statuses).toContain(429);
     } finally {
       api.close();
@@ -286,7 +400,9 @@ describe('responses while operations run and under rate limits', () => {
 
 describe('coverage', () => {
   it('every implemented endpoint showed each of its success statuses, and every error status was seen', () => {
-    const missing = IMPLEMENTED.flatMap(([m, t, statuses]) => statuses.map((s) => `${m} ${t} ${s}`)).filter((k) => !seen.has(k));
+    const missing = IMPLEMENTED.flatMap(([m, t, statuses]) =>
+      statuses.map((s) => `${m} ${t} ${s}`),
+    ).filter((k) => !seen.has(k));
     expect(missing).toEqual([]);
     expect(ERROR_STATUSES.filter((s) => !seen.has(`status ${s}`))).toEqual([]);
   });

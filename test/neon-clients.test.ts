@@ -21,24 +21,36 @@ let mainId: string;
 async function rest(method: string, apiPath: string, body?: unknown): Promise<Body> {
   const res = await fetch(`${server.url}/api/v2${apiPath}`, {
     method,
-    headers: { authorization: `Bearer ${server.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${server.apiKey}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return res.status === 204 ? undefined : res.json();
 }
 
 const roleNames = async (branchId = mainId): Promise<string[]> =>
-  (await rest('GET', `/projects/${projectId}/branches/${branchId}/roles`)).roles.map((r: Body) => r.name);
+  (await rest('GET', `/projects/${projectId}/branches/${branchId}/roles`)).roles.map(
+    (r: Body) => r.name,
+  );
 
 beforeAll(async () => {
   server = await startLocalServer();
   projectId = (await rest('GET', '/projects')).projects[0].id;
-  mainId = (await rest('GET', `/projects/${projectId}/branches`)).branches.find((b: Body) => b.default).id;
+  mainId = (await rest('GET', `/projects/${projectId}/branches`)).branches.find(
+    (b: Body) => b.default,
+  ).id;
 });
 afterAll(() => server.close());
 
 describe('@neon/sdk', () => {
-  const client = () => createNeonClient({ apiKey: server.apiKey, baseUrl: `${server.url}/api/v2`, throwOnError: true });
+  const client = () =>
+    createNeonClient({
+      apiKey: server.apiKey,
+      baseUrl: `${server.url}/api/v2`,
+      throwOnError: true,
+    });
 
   it('lists projects and reads users/me', async () => {
     const neon = client();
@@ -78,7 +90,11 @@ describe('@neon/sdk', () => {
 
   it('reports a missing role as a typed not_found error with the request id', async () => {
     const neon = createNeonClient({ apiKey: server.apiKey, baseUrl: `${server.url}/api/v2` });
-    const { error } = await neon.postgres.roles.get({ projectId, branchId: mainId, roleName: 'nobody' });
+    const { error } = await neon.postgres.roles.get({
+      projectId,
+      branchId: mainId,
+      roleName: 'nobody',
+    });
     expect(error?.kind).toBe('not_found');
     expect(error && 'requestId' in error ? error.requestId : undefined).toMatch(/\S/);
   });
@@ -104,7 +120,11 @@ describe('@neon/sdk', () => {
       await neon.postgres.roles.create({ projectId: project, branchId: branch, name: 'first' });
       statuses.length = 0;
       // Its apply_config is still running: the server answers 423 until it finishes.
-      const second = await neon.postgres.roles.create({ projectId: project, branchId: branch, name: 'second' });
+      const second = await neon.postgres.roles.create({
+        projectId: project,
+        branchId: branch,
+        name: 'second',
+      });
       expect(second.name).toBe('second');
       expect(statuses[0]).toBe(423);
       expect(statuses.at(-1)).toBe(201);
@@ -125,10 +145,14 @@ describe('@neondatabase/api-client', () => {
 
   it('creates, reveals, resets (empty form-encoded body) and deletes a role', async () => {
     const api = client();
-    const created = await api.createProjectBranchRole(projectId, mainId, { role: { name: 'axios/user' } });
+    const created = await api.createProjectBranchRole(projectId, mainId, {
+      role: { name: 'axios/user' },
+    });
     expect(created.status).toBe(201);
     expect(created.data.operations[0]?.action).toBe('apply_config');
-    expect((await api.listProjectBranchRoles(projectId, mainId)).data.roles.map((r) => r.name)).toContain('axios/user');
+    expect(
+      (await api.listProjectBranchRoles(projectId, mainId)).data.roles.map((r) => r.name),
+    ).toContain('axios/user');
     const reset = await api.resetProjectBranchRolePassword(projectId, mainId, 'axios/user');
     expect(reset.data.role.password).toMatch(/^\S{12,}$/);
     expect(reset.data.role.password).not.toBe(created.data.role.password);
@@ -141,7 +165,10 @@ describe('@neondatabase/api-client', () => {
 
   it('creates and lists branches', async () => {
     const api = client();
-    const created = await api.createProjectBranch(projectId, { branch: { name: 'axios-branch' }, endpoints: [{ type: EndpointType.ReadWrite }] });
+    const created = await api.createProjectBranch(projectId, {
+      branch: { name: 'axios-branch' },
+      endpoints: [{ type: EndpointType.ReadWrite }],
+    });
     expect(created.status).toBe(201);
     expect(created.data.endpoints).toHaveLength(1);
     const list = await api.listProjectBranches({ projectId });
@@ -151,10 +178,16 @@ describe('@neondatabase/api-client', () => {
 
   it('surfaces a 404 as an axios error carrying Neon error shape', async () => {
     const api = client();
-    const error = await api.getProjectBranchRole(projectId, mainId, 'nobody').catch((e: unknown) => e);
+    const error = await api
+      .getProjectBranchRole(projectId, mainId, 'nobody')
+      .catch((e: unknown) => e);
     const response = (error as { response?: { status: number; data: Body } }).response;
     expect(response?.status).toBe(404);
-    expect(response?.data).toEqual({ code: expect.any(String), message: expect.any(String), request_id: expect.any(String) });
+    expect(response?.data).toEqual({
+      code: expect.any(String),
+      message: expect.any(String),
+      request_id: expect.any(String),
+    });
   });
 });
 
@@ -168,7 +201,19 @@ describe('neonctl', () => {
   async function neonctl(...args: string[]): Promise<Body> {
     const { stdout } = await run(
       process.execPath,
-      [NEONCTL, ...args, '--api-host', `${server.url}/api/v2`, '--api-key', server.apiKey, '--no-analytics', '--output', 'json', '--config-dir', configDir],
+      [
+        NEONCTL,
+        ...args,
+        '--api-host',
+        `${server.url}/api/v2`,
+        '--api-key',
+        server.apiKey,
+        '--no-analytics',
+        '--output',
+        'json',
+        '--config-dir',
+        configDir,
+      ],
       { timeout: 90_000, env: { ...process.env, NEON_API_KEY: '', NO_COLOR: '1' } },
     );
     return JSON.parse(stdout);
@@ -185,7 +230,16 @@ describe('neonctl', () => {
       neonctl('roles', 'list', '--project-id', projectId, '--branch', 'main'),
       neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch'),
       // On dev, so that the listing of main above is not racing with it.
-      neonctl('roles', 'create', '--project-id', projectId, '--branch', 'dev', '--name', 'ctl user'),
+      neonctl(
+        'roles',
+        'create',
+        '--project-id',
+        projectId,
+        '--branch',
+        'dev',
+        '--name',
+        'ctl user',
+      ),
     ]);
     expect(me.login).toBe('demo');
     expect(projects.projects.map((p: Body) => p.id)).toContain(projectId);
@@ -193,7 +247,9 @@ describe('neonctl', () => {
     expect(roles.map((r: Body) => r.name).sort()).toEqual([...rolesOnMain].sort());
 
     expect(branch.branch.name).toBe('ctl-branch');
-    expect((await rest('GET', `/projects/${projectId}/branches/${branch.branch.id}`)).branch.name).toBe('ctl-branch');
+    expect(
+      (await rest('GET', `/projects/${projectId}/branches/${branch.branch.id}`)).branch.name,
+    ).toBe('ctl-branch');
 
     const devId = branches.find((b: Body) => b.name === 'dev').id;
     expect(created.name).toBe('ctl user');

@@ -18,7 +18,9 @@ export function loadNeonSpec(): NeonSpec {
   if (!cached) {
     const require = createRequire(import.meta.url);
     const dir = path.dirname(require.resolve('@neondatabase/api-client/package.json'));
-    cached = parse(fs.readFileSync(path.join(dir, 'public-v2-for-users.gen.yaml'), 'utf8')) as NeonSpec;
+    cached = parse(
+      fs.readFileSync(path.join(dir, 'public-v2-for-users.gen.yaml'), 'utf8'),
+    ) as NeonSpec;
   }
   return cached;
 }

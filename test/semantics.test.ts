@@ -20,7 +20,8 @@ interface Demo {
 async function demo(env: Record<string, string> = {}): Promise<Demo> {
   const api = inProcessApi(env);
   const projectId = (await api.request('GET', '/projects')).body.projects[0].id;
-  const branches: Body[] = (await api.request('GET', `/projects/${projectId}/branches`)).body.branches;
+  const branches: Body[] = (await api.request('GET', `/projects/${projectId}/branches`)).body
+    .branches;
   return {
     api,
     projectId,
@@ -46,15 +47,23 @@ async function roleNames(d: Demo, branch = d.main): Promise<string[]> {
 }
 
 async function databaseNames(d: Demo, branch = d.main): Promise<string[]> {
-  return (await d.api.request('GET', databasesPath(d, branch))).body.databases.map((x: Body) => x.name);
+  return (await d.api.request('GET', databasesPath(d, branch))).body.databases.map(
+    (x: Body) => x.name,
+  );
 }
 
 async function createRole(d: Demo, name: string, branch = d.main): Promise<ApiResponse> {
   return d.api.request('POST', rolesPath(d, branch), { body: { role: { name } } });
 }
 
-async function createBranch(d: Demo, branch: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<Body> {
-  const res = await d.api.request('POST', `/projects/${d.projectId}/branches`, { body: { branch, ...extra } });
+async function createBranch(
+  d: Demo,
+  branch: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<Body> {
+  const res = await d.api.request('POST', `/projects/${d.projectId}/branches`, {
+    body: { branch, ...extra },
+  });
   expect(res.status, res.text).toBe(201);
   return res.body;
 }
@@ -70,17 +79,20 @@ function expectError(res: ApiResponse, status: number, message?: RegExp) {
 
 /** Everything a client could see of a project, to show a refused request changed nothing. */
 async function snapshot(d: Demo): Promise<unknown> {
-  const branches: Body[] = (await d.api.request('GET', `/projects/${d.projectId}/branches`)).body.branches;
+  const branches: Body[] = (await d.api.request('GET', `/projects/${d.projectId}/branches`)).body
+    .branches;
   const perBranch = [];
   for (const b of branches) {
     perBranch.push({
       branch: b,
       roles: (await d.api.request('GET', rolesPath(d, b.id))).body.roles,
       databases: (await d.api.request('GET', databasesPath(d, b.id))).body.databases,
-      endpoints: (await d.api.request('GET', `/projects/${d.projectId}/branches/${b.id}/endpoints`)).body.endpoints,
+      endpoints: (await d.api.request('GET', `/projects/${d.projectId}/branches/${b.id}/endpoints`))
+        .body.endpoints,
     });
   }
-  const operations = (await d.api.request('GET', `/projects/${d.projectId}/operations?limit=1000`)).body.operations;
+  const operations = (await d.api.request('GET', `/projects/${d.projectId}/operations?limit=1000`))
+    .body.operations;
   const projects = (await d.api.request('GET', '/projects?limit=400')).body.projects;
   return { perBranch, operations, projects };
 }
@@ -103,12 +115,19 @@ describe('branches copy roles and databases', () => {
     const child = await createBranch(d, { name: 'copy-now', parent_id: d.main });
     expect(child.branch.parent_id).toBe(d.main);
     expect((await roleNames(d, child.branch.id)).sort()).toEqual((await roleNames(d)).sort());
-    expect((await databaseNames(d, child.branch.id)).sort()).toEqual((await databaseNames(d)).sort());
+    expect((await databaseNames(d, child.branch.id)).sort()).toEqual(
+      (await databaseNames(d)).sort(),
+    );
     expect(child.roles.map((r: Body) => r.name)).toContain('copied');
-    const revealed = await d.api.request('GET', `${rolesPath(d, child.branch.id)}/copied/reveal_password`);
+    const revealed = await d.api.request(
+      'GET',
+      `${rolesPath(d, child.branch.id)}/copied/reveal_password`,
+    );
     expect(revealed.body.password).toBe(created.body.role.password);
     // The copy is independent afterwards.
-    expect((await d.api.request('DELETE', `${rolesPath(d, child.branch.id)}/copied`)).status).toBe(200);
+    expect((await d.api.request('DELETE', `${rolesPath(d, child.branch.id)}/copied`)).status).toBe(
+      200,
+    );
     expect(await roleNames(d)).toContain('copied');
   });
 
@@ -127,10 +146,18 @@ describe('branches copy roles and databases', () => {
     expect((await createRole(d, 'after_t')).status).toBe(201);
     expect((await d.api.request('DELETE', `${rolesPath(d)}/deleted_after_t`)).status).toBe(200);
     expect(
-      (await d.api.request('POST', databasesPath(d), { body: { database: { name: 'db_after_t', owner_name: 'before_t' } } })).status,
+      (
+        await d.api.request('POST', databasesPath(d), {
+          body: { database: { name: 'db_after_t', owner_name: 'before_t' } },
+        })
+      ).status,
     ).toBe(201);
 
-    const child = await createBranch(d, { name: 'at-time', parent_id: d.main, parent_timestamp: t });
+    const child = await createBranch(d, {
+      name: 'at-time',
+      parent_id: d.main,
+      parent_timestamp: t,
+    });
     const names = await roleNames(d, child.branch.id);
     expect(names).toEqual(expect.arrayContaining(['before_t', 'deleted_after_t']));
     expect(names).not.toContain('after_t');
@@ -149,7 +176,9 @@ describe('branches copy roles and databases', () => {
 
     const atLsn = await createBranch(d, { name: 'at-lsn', parent_id: d.main, parent_lsn: lsn });
     expect(atLsn.branch.parent_lsn).toBe(lsn);
-    expect((await roleNames(d, atLsn.branch.id)).sort()).toEqual((await roleNames(d, first.branch.id)).sort());
+    expect((await roleNames(d, atLsn.branch.id)).sort()).toEqual(
+      (await roleNames(d, first.branch.id)).sort(),
+    );
     expect(await roleNames(d, atLsn.branch.id)).toContain('before_lsn');
     expect(await roleNames(d, atLsn.branch.id)).not.toContain('after_lsn');
 
@@ -162,11 +191,16 @@ describe('branches copy roles and databases', () => {
   it('refuses points outside the parent history, and both kinds of point at once', async () => {
     const before = await snapshot(d);
     const branches = `/projects/${d.projectId}/branches`;
-    const post = (branch: object) => d.api.request('POST', branches, { body: { branch: { parent_id: d.main, ...branch } } });
+    const post = (branch: object) =>
+      d.api.request('POST', branches, { body: { branch: { parent_id: d.main, ...branch } } });
     expectError(await post({ parent_lsn: 'FFFFFFFF/FFFFFFFF' }), 400, /parent_lsn/);
     expectError(await post({ parent_lsn: '0/0' }), 400, /parent_lsn/);
     expectError(await post({ parent_lsn: 'not-an-lsn' }), 400, /parent_lsn/);
-    expectError(await post({ parent_timestamp: new Date(Date.now() + 3_600_000).toISOString() }), 400, /future/);
+    expectError(
+      await post({ parent_timestamp: new Date(Date.now() + 3_600_000).toISOString() }),
+      400,
+      /future/,
+    );
     expectError(await post({ parent_timestamp: '2000-01-01T00:00:00Z' }), 400, /parent_timestamp/);
     expectError(await post({ parent_timestamp: 'yesterday' }), 400, /parent_timestamp/);
     expectError(await post({ parent_lsn: '0/1', parent_timestamp: new Date().toISOString() }), 400);
@@ -219,25 +253,38 @@ describe('role names', () => {
 
   it('refuses reserved names and empty ones, and creates nothing', async () => {
     const before = await roleNames(d);
-    for (const name of ['pg_monitor', 'pg_x', 'neon_superuser', 'cloud_admin', 'zenith_admin', 'public', 'none']) {
+    for (const name of [
+      'pg_monitor',
+      'pg_x',
+      'neon_superuser',
+      'cloud_admin',
+      'zenith_admin',
+      'public',
+      'none',
+    ]) {
       expectError(await createRole(d, name), 400, /reserved/);
     }
     expectError(await createRole(d, ''), 400);
     expect(await roleNames(d)).toEqual(before);
   });
 
-  it.each(['a b', 'sally/x', 'ünï', '"q"', '100%', 'x?y#z'])('%j works through percent-encoded paths', async (name) => {
-    const created = await createRole(d, name);
-    expect(created.status, created.text).toBe(201);
-    const role = `${rolesPath(d)}/${enc(name)}`;
-    expect((await d.api.request('GET', role)).body.role.name).toBe(name);
-    const reset = await d.api.request('POST', `${role}/reset_password`);
-    expect(reset.status).toBe(200);
-    expect((await d.api.request('GET', `${role}/reveal_password`)).body.password).toBe(reset.body.role.password);
-    expect(await roleNames(d)).toContain(name);
-    expect((await d.api.request('DELETE', role)).status).toBe(200);
-    expect(await roleNames(d)).not.toContain(name);
-  });
+  it.each(['a b', 'sally/x', 'ünï', '"q"', '100%', 'x?y#z'])(
+    '%j works through percent-encoded paths',
+    async (name) => {
+      const created = await createRole(d, name);
+      expect(created.status, created.text).toBe(201);
+      const role = `${rolesPath(d)}/${enc(name)}`;
+      expect((await d.api.request('GET', role)).body.role.name).toBe(name);
+      const reset = await d.api.request('POST', `${role}/reset_password`);
+      expect(reset.status).toBe(200);
+      expect((await d.api.request('GET', `${role}/reveal_password`)).body.password).toBe(
+        reset.body.role.password,
+      );
+      expect(await roleNames(d)).toContain(name);
+      expect((await d.api.request('DELETE', role)).status).toBe(200);
+      expect(await roleNames(d)).not.toContain(name);
+    },
+  );
 
   it('a duplicate on the same branch is 409; the same name on another branch is 201', async () => {
     expectError(await createRole(d, 'sally'), 409, /sally/);
@@ -256,7 +303,9 @@ describe('role names', () => {
     expect(b.body.role.password).not.toBe(a.body.role.password);
     const list = await d.api.request('GET', rolesPath(d));
     expect(list.body.roles.every((r: Body) => !('password' in r))).toBe(true);
-    expect('password' in (await d.api.request('GET', `${rolesPath(d)}/pw_a`)).body.role).toBe(false);
+    expect('password' in (await d.api.request('GET', `${rolesPath(d)}/pw_a`)).body.role).toBe(
+      false,
+    );
     const reset = await d.api.request('POST', `${rolesPath(d)}/pw_a/reset_password`);
     expect(reset.body.role.password).toMatch(/^[A-Za-z0-9]{12,}$/);
     expect(reset.body.role.password).not.toBe(a.body.role.password);
@@ -274,14 +323,22 @@ describe('protected and owning roles', () => {
   it('web_access is protected: no delete, no reset (422), and it stays', async () => {
     const before = await snapshot(d);
     expectError(await d.api.request('DELETE', `${rolesPath(d)}/web_access`), 422, /protected/);
-    expectError(await d.api.request('POST', `${rolesPath(d)}/web_access/reset_password`), 422, /protected/);
+    expectError(
+      await d.api.request('POST', `${rolesPath(d)}/web_access/reset_password`),
+      422,
+      /protected/,
+    );
     expect(await snapshot(d)).toEqual(before);
   });
 
   it('a role that owns databases cannot be deleted (422); the message names them', async () => {
     expectError(await d.api.request('DELETE', `${rolesPath(d)}/reporting`), 422, /"analytics"/);
     expect(
-      (await d.api.request('POST', databasesPath(d), { body: { database: { name: 'second_db', owner_name: 'reporting' } } })).status,
+      (
+        await d.api.request('POST', databasesPath(d), {
+          body: { database: { name: 'second_db', owner_name: 'reporting' } },
+        })
+      ).status,
     ).toBe(201);
     const res = await d.api.request('DELETE', `${rolesPath(d)}/reporting`);
     expectError(res, 422);
@@ -296,7 +353,8 @@ describe('protected and owning roles', () => {
   });
 
   it('a database needs an existing owner; duplicates are 409', async () => {
-    const post = (database: object) => d.api.request('POST', databasesPath(d), { body: { database } });
+    const post = (database: object) =>
+      d.api.request('POST', databasesPath(d), { body: { database } });
     expectError(await post({ name: 'orphan', owner_name: 'nobody' }), 400, /nobody/);
     expectError(await post({ name: 'neondb', owner_name: 'sally' }), 409, /neondb/);
     expect(await databaseNames(d)).not.toContain('orphan');
@@ -309,7 +367,13 @@ describe('protected and owning roles', () => {
     expect(again.status).toBe(204);
     expect(again.text).toBe('');
     expectError(await d.api.request('DELETE', `${rolesPath(d)}/never_was`), 404);
-    expect((await d.api.request('POST', databasesPath(d), { body: { database: { name: 'twice_db', owner_name: 'sally' } } })).status).toBe(201);
+    expect(
+      (
+        await d.api.request('POST', databasesPath(d), {
+          body: { database: { name: 'twice_db', owner_name: 'sally' } },
+        })
+      ).status,
+    ).toBe(201);
     expect((await d.api.request('DELETE', `${databasesPath(d)}/twice_db`)).status).toBe(200);
     expect((await d.api.request('DELETE', `${databasesPath(d)}/twice_db`)).status).toBe(204);
     expectError(await d.api.request('DELETE', `${databasesPath(d)}/never_was`), 404);
@@ -331,16 +395,29 @@ describe('operations', () => {
       const [op] = created.body.operations;
       expect(op.action).toBe('apply_config');
       expect(op.branch_id).toBe(d.main);
-      const endpoints = (await d.api.request('GET', `/projects/${d.projectId}/branches/${d.main}/endpoints`)).body.endpoints;
+      const endpoints = (
+        await d.api.request('GET', `/projects/${d.projectId}/branches/${d.main}/endpoints`)
+      ).body.endpoints;
       expect(op.endpoint_id).toBe(endpoints.find((e: Body) => e.type === 'read_write').id);
-      const status = async () => (await d.api.request('GET', `/projects/${d.projectId}/operations/${op.id}`)).body.operation.status;
+      const status = async () =>
+        (await d.api.request('GET', `/projects/${d.projectId}/operations/${op.id}`)).body.operation
+          .status;
       const seen = [op.status];
       for (const ms of [10, 200, 600, 999, 1000, 5000]) {
         vi.setSystemTime(t0 + ms);
         seen.push(await status());
       }
-      expect(seen).toEqual(['scheduling', 'scheduling', 'running', 'running', 'running', 'finished', 'finished']);
-      const listed = (await d.api.request('GET', `/projects/${d.projectId}/operations`)).body.operations;
+      expect(seen).toEqual([
+        'scheduling',
+        'scheduling',
+        'running',
+        'running',
+        'running',
+        'finished',
+        'finished',
+      ]);
+      const listed = (await d.api.request('GET', `/projects/${d.projectId}/operations`)).body
+        .operations;
       expect(listed[0]).toMatchObject({ id: op.id, status: 'finished', total_duration_ms: 1000 });
     } finally {
       d.api.close();
@@ -351,9 +428,14 @@ describe('operations', () => {
     const d = await demo();
     try {
       const child = await createBranch(d, { name: 'ops' }, { endpoints: [{ type: 'read_write' }] });
-      expect(child.operations.map((o: Body) => o.action)).toEqual(['create_branch', 'start_compute']);
+      expect(child.operations.map((o: Body) => o.action)).toEqual([
+        'create_branch',
+        'start_compute',
+      ]);
       expect(child.operations[1].endpoint_id).toBe(child.endpoints[0].id);
-      const ids = (await d.api.request('GET', `/projects/${d.projectId}/operations`)).body.operations.map((o: Body) => o.id);
+      const ids = (
+        await d.api.request('GET', `/projects/${d.projectId}/operations`)
+      ).body.operations.map((o: Body) => o.id);
       expect(ids).toEqual(expect.arrayContaining(child.operations.map((o: Body) => o.id)));
     } finally {
       d.api.close();
@@ -377,7 +459,8 @@ describe('operations', () => {
       expect(await roleNames(d)).not.toContain('second');
       expect((await d.api.request('GET', `${rolesPath(d)}/sally`)).status).toBe(200);
 
-      const op = () => d.api.request('GET', `/projects/${d.projectId}/operations/${first.body.operations[0].id}`);
+      const op = () =>
+        d.api.request('GET', `/projects/${d.projectId}/operations/${first.body.operations[0].id}`);
       vi.setSystemTime(t0 + 299);
       expect((await op()).body.operation.status).toBe('running');
       expectError(await createRole(d, 'second'), 423);
@@ -400,20 +483,52 @@ describe('auth', () => {
   it('401 without a key or with a wrong one, on every kind of path', async () => {
     for (const p of ['/projects', rolesPath(d), '/users/me', '/api_keys', '/no/such/path']) {
       expectError(await d.api.request('GET', p, { anonymous: true }), 401);
-      expectError(await d.api.request('GET', p, { headers: { authorization: 'Bearer wrong-key' } }), 401, /not valid/);
+      expectError(
+        await d.api.request('GET', p, { headers: { authorization: 'Bearer wrong-key' } }),
+        401,
+        /not valid/,
+      );
     }
-    expectError(await d.api.request('GET', '/projects', { headers: { authorization: `Basic ${API_KEY}` } }), 401);
-    expectError(await d.api.request('GET', '/projects', { headers: { authorization: `Bearer ${API_KEY}x` } }), 401);
-    expectError(await d.api.request('GET', '/projects', { anonymous: true, headers: { cookie: 'zenith=wrong' } }), 401);
+    expectError(
+      await d.api.request('GET', '/projects', { headers: { authorization: `Basic ${API_KEY}` } }),
+      401,
+    );
+    expectError(
+      await d.api.request('GET', '/projects', { headers: { authorization: `Bearer ${API_KEY}x` } }),
+      401,
+    );
+    expectError(
+      await d.api.request('GET', '/projects', {
+        anonymous: true,
+        headers: { cookie: 'zenith=wrong' },
+      }),
+      401,
+    );
     // A refused write changes nothing.
-    expectError(await d.api.request('POST', rolesPath(d), { anonymous: true, body: { role: { name: 'intruder' } } }), 401);
+    expectError(
+      await d.api.request('POST', rolesPath(d), {
+        anonymous: true,
+        body: { role: { name: 'intruder' } },
+      }),
+      401,
+    );
     expect(await roleNames(d)).not.toContain('intruder');
   });
 
   it("accepts the key as Bearer, or in Neon's cookies zenith and keycloak_token", async () => {
-    expect((await d.api.request('GET', '/users/me', { headers: { authorization: `bearer ${API_KEY}` } })).status).toBe(200);
-    for (const cookie of [`zenith=${API_KEY}`, `keycloak_token=${API_KEY}`, `other=1; keycloak_token=${API_KEY}`]) {
-      expect((await d.api.request('GET', '/users/me', { anonymous: true, headers: { cookie } })).status, cookie).toBe(200);
+    expect(
+      (await d.api.request('GET', '/users/me', { headers: { authorization: `bearer ${API_KEY}` } }))
+        .status,
+    ).toBe(200);
+    for (const cookie of [
+      `zenith=${API_KEY}`,
+      `keycloak_token=${API_KEY}`,
+      `other=1; keycloak_token=${API_KEY}`,
+    ]) {
+      expect(
+        (await d.api.request('GET', '/users/me', { anonymous: true, headers: { cookie } })).status,
+        cookie,
+      ).toBe(200);
     }
   });
 });
@@ -426,7 +541,9 @@ describe('paths, methods and request ids', () => {
   afterAll(() => d.api.close());
 
   it('404 for unknown project, branch, role, database, operation, a branch of another project, and a path outside the spec', async () => {
-    const other = (await d.api.request('POST', '/projects', { body: { project: { name: 'other' } } })).body;
+    const other = (
+      await d.api.request('POST', '/projects', { body: { project: { name: 'other' } } })
+    ).body;
     const notFound = [
       '/projects/no-such-12345678',
       '/projects/no-such-12345678/branches',
@@ -444,23 +561,33 @@ describe('paths, methods and request ids', () => {
     expectError(await d.api.request('POST', `${rolesPath(d)}/nobody/reset_password`), 404);
   });
 
-  it('every path and method of Neon\'s spec that is not implemented answers 501, never a 404', async () => {
-    const implemented = new Set(
-      [
-        'GET /projects', 'POST /projects', 'GET /projects/shared', 'GET /projects/{project_id}',
-        'GET /projects/{project_id}/branches', 'POST /projects/{project_id}/branches', 'GET /projects/{project_id}/branches/count',
-        'GET /projects/{project_id}/branches/{branch_id}', 'DELETE /projects/{project_id}/branches/{branch_id}',
-        'GET /projects/{project_id}/branches/{branch_id}/roles', 'POST /projects/{project_id}/branches/{branch_id}/roles',
-        'GET /projects/{project_id}/branches/{branch_id}/roles/{role_name}', 'DELETE /projects/{project_id}/branches/{branch_id}/roles/{role_name}',
-        'POST /projects/{project_id}/branches/{branch_id}/roles/{role_name}/reset_password',
-        'GET /projects/{project_id}/branches/{branch_id}/roles/{role_name}/reveal_password',
-        'GET /projects/{project_id}/branches/{branch_id}/databases', 'POST /projects/{project_id}/branches/{branch_id}/databases',
-        'GET /projects/{project_id}/branches/{branch_id}/databases/{database_name}',
-        'DELETE /projects/{project_id}/branches/{branch_id}/databases/{database_name}',
-        'GET /projects/{project_id}/endpoints', 'GET /projects/{project_id}/branches/{branch_id}/endpoints',
-        'GET /projects/{project_id}/operations', 'GET /projects/{project_id}/operations/{operation_id}', 'GET /users/me',
-      ],
-    );
+  it("every path and method of Neon's spec that is not implemented answers 501, never a 404", async () => {
+    const implemented = new Set([
+      'GET /projects',
+      'POST /projects',
+      'GET /projects/shared',
+      'GET /projects/{project_id}',
+      'GET /projects/{project_id}/branches',
+      'POST /projects/{project_id}/branches',
+      'GET /projects/{project_id}/branches/count',
+      'GET /projects/{project_id}/branches/{branch_id}',
+      'DELETE /projects/{project_id}/branches/{branch_id}',
+      'GET /projects/{project_id}/branches/{branch_id}/roles',
+      'POST /projects/{project_id}/branches/{branch_id}/roles',
+      'GET /projects/{project_id}/branches/{branch_id}/roles/{role_name}',
+      'DELETE /projects/{project_id}/branches/{branch_id}/roles/{role_name}',
+      'POST /projects/{project_id}/branches/{branch_id}/roles/{role_name}/reset_password',
+      'GET /projects/{project_id}/branches/{branch_id}/roles/{role_name}/reveal_password',
+      'GET /projects/{project_id}/branches/{branch_id}/databases',
+      'POST /projects/{project_id}/branches/{branch_id}/databases',
+      'GET /projects/{project_id}/branches/{branch_id}/databases/{database_name}',
+      'DELETE /projects/{project_id}/branches/{branch_id}/databases/{database_name}',
+      'GET /projects/{project_id}/endpoints',
+      'GET /projects/{project_id}/branches/{branch_id}/endpoints',
+      'GET /projects/{project_id}/operations',
+      'GET /projects/{project_id}/operations/{operation_id}',
+      'GET /users/me',
+    ]);
     const wrong: string[] = [];
     let checked = 0;
     for (const [template, methods] of specPaths()) {
@@ -472,8 +599,13 @@ describe('paths, methods and request ids', () => {
       for (const method of methods) {
         if (implemented.has(`${method} ${template}`)) continue;
         checked++;
-        const res = await d.api.request(method, url, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
-        if (res.status !== 501 || res.body?.code === undefined) wrong.push(`${method} ${template} → ${res.status}`);
+        const res = await d.api.request(
+          method,
+          url,
+          method === 'GET' || method === 'DELETE' ? {} : { body: {} },
+        );
+        if (res.status !== 501 || res.body?.code === undefined)
+          wrong.push(`${method} ${template} → ${res.status}`);
       }
     }
     expect(checked).toBeGreaterThan(100);
@@ -482,16 +614,25 @@ describe('paths, methods and request ids', () => {
 
   it('branches/count counts what the list shows, with the same search', async () => {
     const list = (await d.api.request('GET', `/projects/${d.projectId}/branches`)).body.branches;
-    expect((await d.api.request('GET', `/projects/${d.projectId}/branches/count`)).body).toEqual({ count: list.length });
+    expect((await d.api.request('GET', `/projects/${d.projectId}/branches/count`)).body).toEqual({
+      count: list.length,
+    });
     // Search matches names and ids, and ids are random: compare with the list's own answer.
-    const found = (await d.api.request('GET', `/projects/${d.projectId}/branches?search=DEV`)).body.branches;
+    const found = (await d.api.request('GET', `/projects/${d.projectId}/branches?search=DEV`)).body
+      .branches;
     expect(found.map((b: { name: string }) => b.name)).toContain('dev');
-    expect((await d.api.request('GET', `/projects/${d.projectId}/branches/count?search=DEV`)).body).toEqual({ count: found.length });
+    expect(
+      (await d.api.request('GET', `/projects/${d.projectId}/branches/count?search=DEV`)).body,
+    ).toEqual({ count: found.length });
     expectError(await d.api.request('GET', '/projects/no-such-12345678/branches/count'), 404);
   });
 
   it('paging through projects, branches and operations returns each exactly once', async () => {
-    for (let i = 0; i < 3; i++) expect((await d.api.request('POST', '/projects', { body: { project: { name: `page-${i}` } } })).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await d.api.request('POST', '/projects', { body: { project: { name: `page-${i}` } } }))
+          .status,
+      ).toBe(201);
     for (let i = 0; i < 4; i++) await createBranch(d, { name: `page-${i}` });
 
     const all = async (url: string, key: string, next: (body: Body) => string | undefined) => {
@@ -506,14 +647,27 @@ describe('paths, methods and request ids', () => {
       }
       throw new Error(`${url} never ends`);
     };
-    const whole = async (url: string, key: string) => (await d.api.request('GET', url)).body[key].map((x: Body) => x.id).sort();
+    const whole = async (url: string, key: string) =>
+      (await d.api.request('GET', url)).body[key].map((x: Body) => x.id).sort();
 
     const projects = await all('/projects?limit=2', 'projects', (b) => b.pagination?.cursor);
     expect([...projects].sort()).toEqual(await whole('/projects?limit=400', 'projects'));
-    const branches = await all(`/projects/${d.projectId}/branches?limit=2`, 'branches', (b) => b.pagination?.next);
-    expect([...branches].sort()).toEqual(await whole(`/projects/${d.projectId}/branches`, 'branches'));
-    const operations = await all(`/projects/${d.projectId}/operations?limit=3`, 'operations', (b) => b.pagination?.cursor);
-    expect([...operations].sort()).toEqual(await whole(`/projects/${d.projectId}/operations?limit=1000`, 'operations'));
+    const branches = await all(
+      `/projects/${d.projectId}/branches?limit=2`,
+      'branches',
+      (b) => b.pagination?.next,
+    );
+    expect([...branches].sort()).toEqual(
+      await whole(`/projects/${d.projectId}/branches`, 'branches'),
+    );
+    const operations = await all(
+      `/projects/${d.projectId}/operations?limit=3`,
+      'operations',
+      (b) => b.pagination?.cursor,
+    );
+    expect([...operations].sort()).toEqual(
+      await whole(`/projects/${d.projectId}/operations?limit=1000`, 'operations'),
+    );
     expect(operations.length).toBeGreaterThan(3);
   });
 
@@ -526,11 +680,15 @@ describe('paths, methods and request ids', () => {
   });
 
   it('429 over the rate limit carries Retry-After', async () => {
-    const limited = await demo({ NEON_LOCAL_RATE_LIMIT_PER_SECOND: '3', NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '100' });
+    const limited = await demo({
+      NEON_LOCAL_RATE_LIMIT_PER_SECOND: '3',
+      NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '100',
+    });
     try {
       let res: ApiResponse | undefined;
       // Windows are fixed seconds, so a few requests may straddle one: go on until refused.
-      for (let i = 0; i < 50 && res?.status !== 429; i++) res = await limited.api.request('GET', '/users/me');
+      for (let i = 0; i < 50 && res?.status !== 429; i++)
+        res = await limited.api.request('GET', '/users/me');
       expectError(res!, 429);
       expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
@@ -545,9 +703,13 @@ describe('paths, methods and request ids', () => {
   });
 
   it('echoes X-Request-ID in request_id and the header; generates one otherwise', async () => {
-    const ok = await d.api.request('GET', '/users/me', { headers: { 'x-request-id': 'trace-123' } });
+    const ok = await d.api.request('GET', '/users/me', {
+      headers: { 'x-request-id': 'trace-123' },
+    });
     expect(ok.headers.get('x-request-id')).toBe('trace-123');
-    const err = await d.api.request('GET', `${rolesPath(d)}/nobody`, { headers: { 'x-request-id': 'trace-456' } });
+    const err = await d.api.request('GET', `${rolesPath(d)}/nobody`, {
+      headers: { 'x-request-id': 'trace-456' },
+    });
     expect(err.body.request_id).toBe('trace-456');
     const a = await d.api.request('GET', `${rolesPath(d)}/nobody`);
     const b = await d.api.request('GET', `${rolesPath(d)}/nobody`);
@@ -556,7 +718,7 @@ describe('paths, methods and request ids', () => {
   });
 });
 
-describe('bad input answers a clear 4xx in Neon\'s shape and changes nothing', () => {
+describe("bad input answers a clear 4xx in Neon's shape and changes nothing", () => {
   let d: Demo;
   let before: unknown;
   beforeAll(async () => {
@@ -566,27 +728,101 @@ describe('bad input answers a clear 4xx in Neon\'s shape and changes nothing', (
   afterAll(() => d.api.close());
 
   const json = (body: unknown) => ({ body });
-  const cases: [string, string, () => string, { body?: unknown; headers?: Record<string, string> }, number, RegExp?][] = [
+  const cases: [
+    string,
+    string,
+    () => string,
+    { body?: unknown; headers?: Record<string, string> },
+    number,
+    RegExp?,
+  ][] = [
     ['malformed JSON', 'POST', () => rolesPath(d), json('{"role": {"name": "x"'), 400, /JSON/],
-    ['a name of the wrong type', 'POST', () => rolesPath(d), json({ role: { name: 5 } }), 400, /name/],
+    [
+      'a name of the wrong type',
+      'POST',
+      () => rolesPath(d),
+      json({ role: { name: 5 } }),
+      400,
+      /name/,
+    ],
     ['role of the wrong type', 'POST', () => rolesPath(d), json({ role: 'x' }), 400, /role/],
     ['a JSON array', 'POST', () => rolesPath(d), json([{ role: { name: 'x' } }]), 400],
     ['JSON null', 'POST', () => rolesPath(d), json('null'), 400],
     ['missing role', 'POST', () => rolesPath(d), json({ name: 'x' }), 400, /role/],
     ['missing name', 'POST', () => rolesPath(d), json({ role: {} }), 400, /name/],
     ['an empty body', 'POST', () => rolesPath(d), {}, 415],
-    ['an oversized body', 'POST', () => rolesPath(d), json({ role: { name: 'x' }, pad: 'x'.repeat(5000) }), 413],
-    ['a form body', 'POST', () => rolesPath(d), { body: 'role[name]=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
-    ['text/plain JSON', 'POST', () => rolesPath(d), { body: '{"role":{"name":"x"}}', headers: { 'content-type': 'text/plain' } }, 415],
-    ['an unknown branch', 'POST', () => rolesPath(d, 'br-no-such-00000000'), json({ role: { name: 'x' } }), 404],
+    [
+      'an oversized body',
+      'POST',
+      () => rolesPath(d),
+      json({ role: { name: 'x' }, pad: 'x'.repeat(5000) }),
+      413,
+    ],
+    [
+      'a form body',
+      'POST',
+      () => rolesPath(d),
+      { body: 'role[name]=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+    ],
+    [
+      'text/plain JSON',
+      'POST',
+      () => rolesPath(d),
+      { body: '{"role":{"name":"x"}}', headers: { 'content-type': 'text/plain' } },
+      415,
+    ],
+    [
+      'an unknown branch',
+      'POST',
+      () => rolesPath(d, 'br-no-such-00000000'),
+      json({ role: { name: 'x' } }),
+      404,
+    ],
     ['an unknown project', 'POST', () => '/projects/no-such-12345678/branches', json({}), 404],
-    ['an unknown parent branch', 'POST', () => `/projects/${d.projectId}/branches`, json({ branch: { parent_id: 'br-no-such-00000000' } }), 404],
-    ['a database of the wrong type', 'POST', () => databasesPath(d), json({ database: { name: 'x', owner_name: 7 } }), 400],
-    ['a database without owner', 'POST', () => databasesPath(d), json({ database: { name: 'x' } }), 400],
-    ['an unknown endpoint type', 'POST', () => `/projects/${d.projectId}/branches`, json({ endpoints: [{ type: 'huge' }] }), 400],
-    ['a protected flag of the wrong type', 'POST', () => `/projects/${d.projectId}/branches`, json({ branch: { protected: 'yes' } }), 400],
+    [
+      'an unknown parent branch',
+      'POST',
+      () => `/projects/${d.projectId}/branches`,
+      json({ branch: { parent_id: 'br-no-such-00000000' } }),
+      404,
+    ],
+    [
+      'a database of the wrong type',
+      'POST',
+      () => databasesPath(d),
+      json({ database: { name: 'x', owner_name: 7 } }),
+      400,
+    ],
+    [
+      'a database without owner',
+      'POST',
+      () => databasesPath(d),
+      json({ database: { name: 'x' } }),
+      400,
+    ],
+    [
+      'an unknown endpoint type',
+      'POST',
+      () => `/projects/${d.projectId}/branches`,
+      json({ endpoints: [{ type: 'huge' }] }),
+      400,
+    ],
+    [
+      'a protected flag of the wrong type',
+      'POST',
+      () => `/projects/${d.projectId}/branches`,
+      json({ branch: { protected: 'yes' } }),
+      400,
+    ],
     ['a bad list limit', 'GET', () => `/projects?limit=-1`, {}, 400],
-    ['a bad operations cursor', 'GET', () => `/projects/${d.projectId}/operations?cursor=abc`, {}, 400],
+    [
+      'a bad operations cursor',
+      'GET',
+      () => `/projects/${d.projectId}/operations?cursor=abc`,
+      {},
+      400,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, method, url, options, status, message) => {
@@ -619,12 +855,18 @@ describe('durability', () => {
     const key = first.api.server.apiKey;
     expect(key).not.toBe(API_KEY);
     expect(first.api.server.generatedKey).toBe(true);
-    const child = await createBranch(first, { name: 'kept' }, { endpoints: [{ type: 'read_write' }] });
+    const child = await createBranch(
+      first,
+      { name: 'kept' },
+      { endpoints: [{ type: 'read_write' }] },
+    );
     vi.setSystemTime(t0 + 5_000);
     const created = await createRole(first, 'kept role');
     expect(created.status).toBe(201);
     vi.setSystemTime(t0 + 10_000);
-    expect((await first.api.request('DELETE', `${databasesPath(first)}/analytics`)).status).toBe(200);
+    expect((await first.api.request('DELETE', `${databasesPath(first)}/analytics`)).status).toBe(
+      200,
+    );
     vi.setSystemTime(t0 + 12_000);
     const reset = await first.api.request('POST', `${rolesPath(first)}/sally/reset_password`);
     expect(reset.status).toBe(200);
@@ -639,13 +881,21 @@ describe('durability', () => {
       expect(await snapshot(second)).toEqual(state);
       expect(await roleNames(second)).toContain('kept role');
       expect(await databaseNames(second)).not.toContain('analytics');
-      expect((await second.api.request('GET', `/projects/${second.projectId}/branches/${child.branch.id}`)).body.branch.name).toBe('kept');
+      expect(
+        (
+          await second.api.request(
+            'GET',
+            `/projects/${second.projectId}/branches/${child.branch.id}`,
+          )
+        ).body.branch.name,
+      ).toBe('kept');
       const reveal = await second.api.request('GET', `${rolesPath(second)}/sally/reveal_password`);
       expect(reveal.body.password).toBe(reset.body.role.password);
 
       // Half-way through sally's reset, which was in flight at the stop.
       vi.setSystemTime(t0 + 12_500);
-      const op = () => second.api.request('GET', `/projects/${second.projectId}/operations/${inFlight}`);
+      const op = () =>
+        second.api.request('GET', `/projects/${second.projectId}/operations/${inFlight}`);
       expect((await op()).body.operation.status).toBe('running');
       expectError(await createRole(second, 'too soon'), 423);
       vi.setSystemTime(t0 + 13_000);

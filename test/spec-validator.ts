@@ -3,7 +3,8 @@ import addFormatsModule from 'ajv-formats';
 import { loadNeonSpec } from './neon-spec.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule })
+  .default ?? addFormatsModule) as typeof addFormatsModule;
 
 type Schema = Record<string, unknown>;
 
@@ -18,11 +19,21 @@ function toJsonSchema(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Schema = {};
   for (const [key, value] of Object.entries(node as Schema)) {
-    if (key === '$ref' && typeof value === 'string') out.$ref = value.startsWith('#') ? `${SPEC_ID}${value}` : value;
-    else if (key === 'example' || key === 'examples' || key === 'discriminator' || key === 'nullable' || key.startsWith('x-')) continue;
+    if (key === '$ref' && typeof value === 'string')
+      out.$ref = value.startsWith('#') ? `${SPEC_ID}${value}` : value;
+    else if (
+      key === 'example' ||
+      key === 'examples' ||
+      key === 'discriminator' ||
+      key === 'nullable' ||
+      key.startsWith('x-')
+    )
+      continue;
     else if (key === 'properties' && value && typeof value === 'object') {
       // Property names are data, not keywords: keep every one.
-      out.properties = Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, toJsonSchema(v)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value as Schema).map(([k, v]) => [k, toJsonSchema(v)]),
+      );
     } else out[key] = toJsonSchema(value);
   }
   if ((node as Schema).nullable === true) return { anyOf: [out, { type: 'null' }] };
@@ -41,7 +52,9 @@ export interface Violation {
 
 /** Validates responses against the response schemas of Neon's OpenAPI spec. */
 export class NeonSpecValidator {
-  readonly spec = loadNeonSpec() as ReturnType<typeof loadNeonSpec> & { paths: Record<string, Record<string, Schema>> };
+  readonly spec = loadNeonSpec() as ReturnType<typeof loadNeonSpec> & {
+    paths: Record<string, Record<string, Schema>>;
+  };
   private readonly ajv: Ajv;
   private readonly cache = new Map<string, ValidateFunction>();
 
@@ -117,10 +130,15 @@ export class NeonSpecValidator {
   check(method: string, template: string, status: number, body: unknown): Violation | undefined {
     const validate = this.validator(method, template, status);
     if (validate === undefined) {
-      return { errors: [], text: `Neon's spec declares no ${status} (and no default) for ${method} ${template}` };
+      return {
+        errors: [],
+        text: `Neon's spec declares no ${status} (and no default) for ${method} ${template}`,
+      };
     }
     if (validate === null) {
-      return body === undefined ? undefined : { errors: [], text: `${status} must have no body, got ${JSON.stringify(body)}` };
+      return body === undefined
+        ? undefined
+        : { errors: [], text: `${status} must have no body, got ${JSON.stringify(body)}` };
     }
     if (validate(body)) return undefined;
     const errors = validate.errors ?? [];

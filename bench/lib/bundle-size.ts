@@ -30,23 +30,33 @@ const gzipSize = (file: string) => gzipSync(fs.readFileSync(file), { level: 9 })
 /** Builds the console into `outDir` (not dist/, which a running server may be serving). */
 export function buildConsole(outDir: string): void {
   const vite = path.join(ROOT, 'node_modules', '.bin', 'vite');
-  const res = spawnSync(vite, ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: ROOT,
-    // Vitest sets NODE_ENV=test, which would bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (res.status !== 0) throw new Error(`vite build failed (${res.status}): ${res.stderr || res.stdout}`);
+  const res = spawnSync(
+    vite,
+    ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      // Vitest sets NODE_ENV=test, which would bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (res.status !== 0)
+    throw new Error(`vite build failed (${res.status}): ${res.stderr || res.stdout}`);
 }
 
 /** Reads the sizes from a build's .vite/manifest.json (build.manifest is on in vite.config.ts). */
 export function measureBundle(distDir: string): BundleSizes {
   const manifestFile = path.join(distDir, '.vite', 'manifest.json');
-  if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} is missing: is build.manifest on in vite.config.ts?`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>;
+  if (!fs.existsSync(manifestFile))
+    throw new Error(`${manifestFile} is missing: is build.manifest on in vite.config.ts?`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
   const entries = Object.entries(manifest).filter(([, c]) => c.isEntry);
-  if (entries.length !== 1) throw new Error(`expected one entry chunk in the manifest, found ${entries.length}`);
+  if (entries.length !== 1)
+    throw new Error(`expected one entry chunk in the manifest, found ${entries.length}`);
 
   const initial = new Set<string>();
   const visit = (key: string) => {
@@ -63,7 +73,8 @@ export function measureBundle(distDir: string): BundleSizes {
     .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
     .map((f) => ({ file: `assets/${f}`, gzip: gzipSize(path.join(assets, f)) }))
     .sort((a, b) => b.gzip - a.gzip);
-  const sum = (pred: (f: string) => boolean) => files.filter((f) => pred(f.file)).reduce((s, f) => s + f.gzip, 0);
+  const sum = (pred: (f: string) => boolean) =>
+    files.filter((f) => pred(f.file)).reduce((s, f) => s + f.gzip, 0);
   return {
     initialJs: sum((f) => initial.has(f)),
     initialFiles: [...initial],

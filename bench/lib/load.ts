@@ -32,7 +32,10 @@ export interface LoadResult {
 export class LoadGenerator {
   private readonly child: ChildProcess;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: LoadResult) => void; reject: (e: Error) => void }
+  >();
 
   constructor() {
     this.child = fork(path.join(ROOT, 'bench', 'load-worker.ts'), [], {
@@ -46,7 +49,8 @@ export class LoadGenerator {
       else p?.resolve(msg.result!);
     });
     this.child.on('exit', (code) => {
-      for (const p of this.pending.values()) p.reject(new Error(`load generator exited with ${code}`));
+      for (const p of this.pending.values())
+        p.reject(new Error(`load generator exited with ${code}`));
       this.pending.clear();
     });
   }

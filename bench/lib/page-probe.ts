@@ -48,9 +48,11 @@ export function installProbe(initial: Check | null): void {
         const d = titled(new RegExp(check.title));
         return Boolean(
           d &&
-            [...d.querySelectorAll('label')].some(
-              (l) => l.textContent === 'Password' && (document.getElementById(l.htmlFor) as HTMLInputElement | null)?.value,
-            ),
+          [...d.querySelectorAll('label')].some(
+            (l) =>
+              l.textContent === 'Password' &&
+              (document.getElementById(l.htmlFor) as HTMLInputElement | null)?.value,
+          ),
         );
       }
       case 'row': {
@@ -58,12 +60,16 @@ export function installProbe(initial: Check | null): void {
         return [...document.querySelectorAll('table')].some(
           (t) =>
             re.test(t.caption?.textContent ?? '') &&
-            [...(t.tBodies[0]?.rows ?? [])].some((r) => r.querySelector('th')?.textContent?.includes(check.row)),
+            [...(t.tBodies[0]?.rows ?? [])].some((r) =>
+              r.querySelector('th')?.textContent?.includes(check.row),
+            ),
         );
       }
       case 'live': {
         const re = new RegExp(check.text);
-        return [...document.querySelectorAll('[aria-live]')].some((e) => re.test(e.textContent ?? ''));
+        return [...document.querySelectorAll('[aria-live]')].some((e) =>
+          re.test(e.textContent ?? ''),
+        );
       }
     }
   };
@@ -72,7 +78,8 @@ export function installProbe(initial: Check | null): void {
   const onInput = (event: Event) => {
     if (start === null) start = event.timeStamp;
   };
-  for (const type of ['pointerdown', 'keydown', 'input', 'change']) addEventListener(type, onInput, true);
+  for (const type of ['pointerdown', 'keydown', 'input', 'change'])
+    addEventListener(type, onInput, true);
 
   const probe: Probe = {
     pending: undefined,
@@ -86,10 +93,17 @@ export function installProbe(initial: Check | null): void {
           done = true;
           observer.disconnect();
           const dom = performance.now();
-          requestAnimationFrame(() => setTimeout(() => resolve({ start: start ?? 0, dom, paint: performance.now() })));
+          requestAnimationFrame(() =>
+            setTimeout(() => resolve({ start: start ?? 0, dom, paint: performance.now() })),
+          );
         };
         const observer = new MutationObserver(test);
-        observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+        observer.observe(document, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+          attributes: true,
+        });
         test();
       });
     },
@@ -97,7 +111,8 @@ export function installProbe(initial: Check | null): void {
   window.__bench = probe;
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, duration: e.duration });
+      for (const e of list.getEntries())
+        probe.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch {
     // no Long Tasks API: longTasks stays empty and the bench says so

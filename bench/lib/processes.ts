@@ -18,16 +18,23 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls the URL until it answers any HTTP status; bounded by `timeoutMs`. Returns ms waited. */
-export async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess, intervalMs = 5): Promise<number> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  child?: ChildProcess,
+  intervalMs = 5,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`process for ${url} exited with ${child.exitCode}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`process for ${url} exited with ${child.exitCode}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
       return performance.now() - started;
     } catch {
-      if (performance.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      if (performance.now() - started > timeoutMs)
+        throw new Error(`${url} did not answer within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
@@ -108,7 +115,13 @@ export async function startProcess(
     await stopChild(child);
     throw new Error(`${command} ${args.join(' ')}: ${(err as Error).message}\n${stderr}`);
   }
-  return { child, url: opts.url, stop: () => stopChild(child), rssBytes: () => rssOf(child.pid), cpuMs: () => cpuMsOf(child.pid) };
+  return {
+    child,
+    url: opts.url,
+    stop: () => stopChild(child),
+    rssBytes: () => rssOf(child.pid),
+    cpuMs: () => cpuMsOf(child.pid),
+  };
 }
 
 /** `node --import tsx <script>`: one process, so its pid is the server's own (for RSS). */

@@ -23,14 +23,33 @@ export function seedBenchData(dataDir: string): BenchData {
   const store = new Store({ dataDir, operationMs: 0 });
   try {
     return store.transaction(() => {
-      const { project, branch } = store.createProject({ name: 'bench', roleName: OWNER_ROLE, databaseName: 'benchdb' }).value;
+      const { project, branch } = store.createProject({
+        name: 'bench',
+        roleName: OWNER_ROLE,
+        databaseName: 'benchdb',
+      }).value;
       const pad = (i: number) => String(i).padStart(5, '0');
-      for (let i = 0; i < SMALL_BRANCH_ROLES - 2; i++) store.createRole(project.id, branch.id, `user_${pad(i)}`);
-      const dev = store.createBranch(project.id, { name: 'dev', parentId: branch.id, endpoints: [{ type: 'read_write' }] }).value.branch;
+      for (let i = 0; i < SMALL_BRANCH_ROLES - 2; i++)
+        store.createRole(project.id, branch.id, `user_${pad(i)}`);
+      const dev = store.createBranch(project.id, {
+        name: 'dev',
+        parentId: branch.id,
+        endpoints: [{ type: 'read_write' }],
+      }).value.branch;
       store.createRole(project.id, dev.id, 'dev_only_user');
-      const big = store.createBranch(project.id, { name: 'big', parentId: branch.id, endpoints: [{ type: 'read_write' }] }).value.branch;
-      for (let i = SMALL_BRANCH_ROLES - 2; i < BIG_BRANCH_ROLES - 2; i++) store.createRole(project.id, big.id, `user_${pad(i)}`);
-      return { projectId: project.id, smallBranchId: branch.id, bigBranchId: big.id, devBranchId: dev.id };
+      const big = store.createBranch(project.id, {
+        name: 'big',
+        parentId: branch.id,
+        endpoints: [{ type: 'read_write' }],
+      }).value.branch;
+      for (let i = SMALL_BRANCH_ROLES - 2; i < BIG_BRANCH_ROLES - 2; i++)
+        store.createRole(project.id, big.id, `user_${pad(i)}`);
+      return {
+        projectId: project.id,
+        smallBranchId: branch.id,
+        bigBranchId: big.id,
+        devBranchId: dev.id,
+      };
     });
   } finally {
     store.close();

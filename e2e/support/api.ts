@@ -34,10 +34,14 @@ export class NeonApi {
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${E2E_API_KEY}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${E2E_API_KEY}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
@@ -54,17 +58,19 @@ export class NeonApi {
   }
 
   async projectByName(name: string) {
-    const { projects } = await this.call<{ projects: Array<{ id: string; name: string }> }>('GET', '/api/v2/projects');
+    const { projects } = await this.call<{ projects: Array<{ id: string; name: string }> }>(
+      'GET',
+      '/api/v2/projects',
+    );
     const project = projects.find((p) => p.name === name);
     if (!project) throw new Error(`no project named ${name}`);
     return project;
   }
 
   async branches(projectId: string) {
-    const { branches } = await this.call<{ branches: Array<{ id: string; name: string; default: boolean }> }>(
-      'GET',
-      `/api/v2/projects/${projectId}/branches`,
-    );
+    const { branches } = await this.call<{
+      branches: Array<{ id: string; name: string; default: boolean }>;
+    }>('GET', `/api/v2/projects/${projectId}/branches`);
     return branches;
   }
 
@@ -76,38 +82,56 @@ export class NeonApi {
 
   /** A fresh project (branch main, users web_access and demo, database neondb owned by demo), idle. */
   async createProject(name: string) {
-    const created = await this.mutate<{ project: { id: string }; branch: { id: string } }>('POST', '/api/v2/projects', {
-      project: { name },
-    });
+    const created = await this.mutate<{ project: { id: string }; branch: { id: string } }>(
+      'POST',
+      '/api/v2/projects',
+      {
+        project: { name },
+      },
+    );
     const project = { id: created.project.id, mainBranchId: created.branch.id };
     await this.waitIdle(project.id);
     return project;
   }
 
   async createBranch(projectId: string, name: string) {
-    const created = await this.mutate<{ branch: { id: string } }>('POST', `/api/v2/projects/${projectId}/branches`, {
-      branch: { name },
-      endpoints: [{ type: 'read_write' }],
-    });
+    const created = await this.mutate<{ branch: { id: string } }>(
+      'POST',
+      `/api/v2/projects/${projectId}/branches`,
+      {
+        branch: { name },
+        endpoints: [{ type: 'read_write' }],
+      },
+    );
     await this.waitIdle(projectId);
     return created.branch.id;
   }
 
   async roles(projectId: string, branchId: string) {
-    const { roles } = await this.call<{ roles: Role[] }>('GET', `/api/v2/projects/${projectId}/branches/${branchId}/roles`);
+    const { roles } = await this.call<{ roles: Role[] }>(
+      'GET',
+      `/api/v2/projects/${projectId}/branches/${branchId}/roles`,
+    );
     return roles;
   }
 
   async createRole(projectId: string, branchId: string, name: string) {
-    const { role } = await this.mutate<{ role: Role }>('POST', `/api/v2/projects/${projectId}/branches/${branchId}/roles`, {
-      role: { name },
-    });
+    const { role } = await this.mutate<{ role: Role }>(
+      'POST',
+      `/api/v2/projects/${projectId}/branches/${branchId}/roles`,
+      {
+        role: { name },
+      },
+    );
     await this.waitIdle(projectId);
     return role;
   }
 
   async operations(projectId: string) {
-    const { operations } = await this.call<{ operations: Operation[] }>('GET', `/api/v2/projects/${projectId}/operations?limit=100`);
+    const { operations } = await this.call<{ operations: Operation[] }>(
+      'GET',
+      `/api/v2/projects/${projectId}/operations?limit=100`,
+    );
     return operations;
   }
 

@@ -37,11 +37,16 @@ export const test = base.extend<Fixtures>({
     await use(new NeonApi());
   },
   project: async ({ api }, use, testInfo) => {
-    const { id, mainBranchId } = await api.createProject(`e2e-${testInfo.testId}-${testInfo.repeatEachIndex}`);
+    const { id, mainBranchId } = await api.createProject(
+      `e2e-${testInfo.testId}-${testInfo.repeatEachIndex}`,
+    );
     await use({ id, mainBranchId, url: (branchId) => usersUrl(id, branchId) });
   },
   uniqueName: async ({}, use, testInfo) => {
-    await use((prefix) => `${prefix}_w${testInfo.workerIndex}_${(++counter).toString(36)}${Math.random().toString(36).slice(2, 6)}`);
+    await use(
+      (prefix) =>
+        `${prefix}_w${testInfo.workerIndex}_${(++counter).toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+    );
   },
   snap: async ({ page }, use, testInfo) => {
     await use((label) => attachScreenshot(page, testInfo, label));
@@ -58,18 +63,24 @@ export const test = base.extend<Fixtures>({
             // Requests still in flight when the test ends: the headers Playwright already has.
             .catch(() => request.headers())
             .then((headers) => {
-              const seen = [request.url(), JSON.stringify(headers), request.postData() ?? ''].join('\n');
-              if (seen.includes(E2E_API_KEY)) watch.leaks.push(`request ${request.method()} ${request.url()}`);
+              const seen = [request.url(), JSON.stringify(headers), request.postData() ?? ''].join(
+                '\n',
+              );
+              if (seen.includes(E2E_API_KEY))
+                watch.leaks.push(`request ${request.method()} ${request.url()}`);
             }),
         );
       });
       page.on('response', (response) => {
         // Hashed assets never change: read each once per worker.
         if (checkedAssets.has(response.url())) return;
-        if (new URL(response.url()).pathname.startsWith('/assets/')) checkedAssets.add(response.url());
+        if (new URL(response.url()).pathname.startsWith('/assets/'))
+          checkedAssets.add(response.url());
         pending.push(
           (async () => {
-            const headers = JSON.stringify(await response.allHeaders().catch(() => response.headers()));
+            const headers = JSON.stringify(
+              await response.allHeaders().catch(() => response.headers()),
+            );
             // Bodies of redirects and of responses cut off by the test's end are not readable.
             const body = await response.text().catch(() => '');
             if (headers.includes(E2E_API_KEY) || body.includes(E2E_API_KEY)) {

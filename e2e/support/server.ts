@@ -42,13 +42,20 @@ export class OwnServer {
 
   async start() {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, ...serverEnv({ PORT: String(this.port), NEON_LOCAL_SKIP_BUILD: '1', ...this.env }), NEON_LOCAL_QUIET: '0' },
+      env: {
+        ...process.env,
+        ...serverEnv({ PORT: String(this.port), NEON_LOCAL_SKIP_BUILD: '1', ...this.env }),
+        NEON_LOCAL_QUIET: '0',
+      },
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${this.output}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not start:\n${this.output}`)),
+        30_000,
+      );
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
         if (this.output.includes(`Neon Users console: ${this.url}`)) {

@@ -80,7 +80,9 @@ export async function expectPasswordForgotten(page: Page, password: string) {
   expect(password.length).toBeGreaterThan(8);
   expect(await page.content()).not.toContain(password);
   expect(page.url()).not.toContain(encodeURIComponent(password));
-  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  const storage = await page.evaluate(
+    () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+  );
   expect(storage).not.toContain(password);
 }
 
@@ -95,7 +97,7 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (!match) continue;
     const raw = match[2];
     let value = '';
-    for (let i = 0; i < raw.length; ) {
+    for (let i = 0; i < raw.length;) {
       const c = raw[i];
       if (c === "'") {
         const end = raw.indexOf("'", i + 1);

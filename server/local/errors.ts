@@ -15,7 +15,8 @@ export class ApiError extends Error {
 export const badRequest = (message: string) => new ApiError(400, 'BAD_REQUEST', message);
 export const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
 export const conflict = (message: string) => new ApiError(409, 'CONFLICT', message);
-export const unprocessable = (message: string) => new ApiError(422, 'UNPROCESSABLE_ENTITY', message);
+export const unprocessable = (message: string) =>
+  new ApiError(422, 'UNPROCESSABLE_ENTITY', message);
 export const locked = () =>
   new ApiError(
     423,

@@ -49,7 +49,9 @@ export class OperationsEngine {
       `INSERT INTO operations (id, project_id, branch_id, endpoint_id, action, created_at, start_at, finish_at, error)
        VALUES (@id, @project_id, @branch_id, @endpoint_id, @action, @created_at, @start_at, @finish_at, @error)`,
     );
-    this.busy = db.prepare(`SELECT 1 FROM operations WHERE project_id = ? AND finish_at > ? LIMIT 1`);
+    this.busy = db.prepare(
+      `SELECT 1 FROM operations WHERE project_id = ? AND finish_at > ? LIMIT 1`,
+    );
   }
 
   /** Throws Neon's 423 while an operation of the project has not finished. */

@@ -10,7 +10,11 @@ interface Window {
  * Neon's published limits: 700 requests a minute per account and 40 a second per route
  * (here: per method and path). Fixed windows; 0 turns a limit off.
  */
-export function rateLimit(perMinute: number, perSecond: number, now: () => number = Date.now): MiddlewareHandler {
+export function rateLimit(
+  perMinute: number,
+  perSecond: number,
+  now: () => number = Date.now,
+): MiddlewareHandler {
   const minute: Window = { start: 0, count: 0 };
   const routes = new Map<string, Window>();
   const hit = (w: Window, size: number, limit: number, t: number) => {

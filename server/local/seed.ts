@@ -17,11 +17,21 @@ export function seedDemoProject(store: Store, account: string, now = Date.now())
   store.createRole(project.id, main.id, 'casey', on(13));
   store.createRole(project.id, main.id, 'sally', on(12));
   store.createRole(project.id, main.id, 'reporting', on(10));
-  store.createDatabase(project.id, main.id, { name: 'analytics', owner: 'reporting' }, on(10 - 0.01));
+  store.createDatabase(
+    project.id,
+    main.id,
+    { name: 'analytics', owner: 'reporting' },
+    on(10 - 0.01),
+  );
   store.createRole(project.id, main.id, 'thomas', on(4));
   store.createBranch(
     project.id,
-    { name: 'dev', parentId: main.id, point: { timestamp: now - 5 * DAY }, endpoints: [{ type: 'read_write' }] },
+    {
+      name: 'dev',
+      parentId: main.id,
+      point: { timestamp: now - 5 * DAY },
+      endpoints: [{ type: 'read_write' }],
+    },
     on(3),
   );
 }

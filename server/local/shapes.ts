@@ -4,7 +4,8 @@ import { operationStatus, operationUpdatedAt, type OperationRow } from './operat
 import { formatLsn } from './lsn.ts';
 
 /** RFC 3339 at second precision, as Neon prints its timestamps. */
-export const time = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+export const time = (ms: number) =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export interface Account {
   login: string;
@@ -29,8 +30,15 @@ function projectCommon(p: ProjectRow, account: Account) {
     region_id: p.region_id,
     name: p.name,
     provisioner: 'k8s-neonvm',
-    default_endpoint_settings: { autoscaling_limit_min_cu: 0.25, autoscaling_limit_max_cu: 2, suspend_timeout_seconds: 0 },
-    settings: { allowed_ips: { ips: [], protected_branches_only: false }, enable_logical_replication: false },
+    default_endpoint_settings: {
+      autoscaling_limit_min_cu: 0.25,
+      autoscaling_limit_max_cu: 2,
+      suspend_timeout_seconds: 0,
+    },
+    settings: {
+      allowed_ips: { ips: [], protected_branches_only: false },
+      enable_logical_replication: false,
+    },
     pg_version: p.pg_version,
     proxy_host: `${p.region_id}.${PROXY_HOST}`,
     branch_logical_size_limit: 512,
@@ -64,7 +72,12 @@ export function project(p: ProjectRow, account: Account, now: number) {
     data_storage_bytes_hour: 0,
     consumption_period_start: period.start,
     consumption_period_end: period.end,
-    owner: { email: account.email, name: account.login, branches_limit: 5000, subscription_type: 'free_v3' },
+    owner: {
+      email: account.email,
+      name: account.login,
+      branches_limit: 5000,
+      subscription_type: 'free_v3',
+    },
   };
 }
 
@@ -157,7 +170,8 @@ export function operation(o: OperationRow, now: number) {
 }
 
 /** The operations a request started or lists, each with its status as of `now`. */
-export const operations = (ops: readonly OperationRow[], now: number) => ops.map((o) => operation(o, now));
+export const operations = (ops: readonly OperationRow[], now: number) =>
+  ops.map((o) => operation(o, now));
 
 /** Neon's ConnectionDetails for a database's owner: the URI has each part percent-encoded. */
 export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {

@@ -194,7 +194,11 @@ export class Store {
   }
 
   setMeta(key: string, value: string): void {
-    this.run(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value);
+    this.run(
+      `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      key,
+      value,
+    );
   }
 
   isEmpty(): boolean {
@@ -213,7 +217,10 @@ export class Store {
     return row;
   }
 
-  createProject(input: CreateProjectInput, options: MutationOptions = {}): Mutation<{ project: ProjectRow; branch: BranchRow }> {
+  createProject(
+    input: CreateProjectInput,
+    options: MutationOptions = {},
+  ): Mutation<{ project: ProjectRow; branch: BranchRow }> {
     return this.transaction(() => {
       const now = options.at ?? this.now();
       const id = ids.projectId();
@@ -261,12 +268,19 @@ export class Store {
 
   listBranches(projectId: string): BranchRow[] {
     this.project(projectId);
-    return this.all<BranchRow>(`SELECT * FROM branches WHERE project_id = ? ORDER BY created_at, id`, projectId);
+    return this.all<BranchRow>(
+      `SELECT * FROM branches WHERE project_id = ? ORDER BY created_at, id`,
+      projectId,
+    );
   }
 
   branch(projectId: string, branchId: string): BranchRow {
     this.project(projectId);
-    const row = this.get<BranchRow>(`SELECT * FROM branches WHERE id = ? AND project_id = ?`, branchId, projectId);
+    const row = this.get<BranchRow>(
+      `SELECT * FROM branches WHERE id = ? AND project_id = ?`,
+      branchId,
+      projectId,
+    );
     if (!row) throw notFound(`branch ${branchId} not found`);
     return row;
   }
@@ -276,7 +290,10 @@ export class Store {
   }
 
   defaultBranch(projectId: string): BranchRow {
-    return this.get<BranchRow>(`SELECT * FROM branches WHERE project_id = ? AND is_default = 1`, projectId)!;
+    return this.get<BranchRow>(
+      `SELECT * FROM branches WHERE project_id = ? AND is_default = 1`,
+      projectId,
+    )!;
   }
 
   private insertBranch(b: {
@@ -307,13 +324,21 @@ export class Store {
        VALUES (@id, @project_id, @name, @parent_id, @parent_lsn, @parent_timestamp, @is_default, @protected, @init_lsn, @head_lsn, @created_at, @updated_at)`,
       row,
     );
-    this.run(`INSERT INTO branch_lsns (branch_id, lsn, at) VALUES (?, ?, ?)`, row.id, row.init_lsn, b.at);
+    this.run(
+      `INSERT INTO branch_lsns (branch_id, lsn, at) VALUES (?, ?, ?)`,
+      row.id,
+      row.init_lsn,
+      b.at,
+    );
     return row;
   }
 
   /** Moves a branch's WAL position forward, as any write to it would, and returns the new LSN. */
   private advance(branch: BranchRow, at: number): number {
-    const lsn = this.get<{ head_lsn: number }>(`SELECT head_lsn FROM branches WHERE id = ?`, branch.id)!.head_lsn;
+    const lsn = this.get<{ head_lsn: number }>(
+      `SELECT head_lsn FROM branches WHERE id = ?`,
+      branch.id,
+    )!.head_lsn;
     const next = lsn + 0x100 + randomInt(0x800) * 8;
     this.run(`UPDATE branches SET head_lsn = ? WHERE id = ?`, next, branch.id);
     this.run(`INSERT INTO branch_lsns (branch_id, lsn, at) VALUES (?, ?, ?)`, branch.id, next, at);
@@ -321,7 +346,11 @@ export class Store {
   }
 
   /** Resolves a point on the parent to both its LSN and its time, refusing points outside its history. */
-  private resolvePoint(parent: BranchRow, point: BranchPoint, now: number): { lsn: number; timestamp: number } {
+  private resolvePoint(
+    parent: BranchRow,
+    point: BranchPoint,
+    now: number,
+  ): { lsn: number; timestamp: number } {
     if (!point) return { lsn: parent.head_lsn, timestamp: now };
     if ('lsn' in point) {
       if (point.lsn < parent.init_lsn || point.lsn > parent.head_lsn) {
@@ -338,7 +367,9 @@ export class Store {
     }
     if (point.timestamp > now) throw badRequest('parent_timestamp is in the future');
     if (point.timestamp < parent.created_at) {
-      throw badRequest(`parent_timestamp is before branch ${parent.id} was created (${new Date(parent.created_at).toISOString()})`);
+      throw badRequest(
+        `parent_timestamp is before branch ${parent.id} was created (${new Date(parent.created_at).toISOString()})`,
+      );
     }
     const lsn = this.get<{ lsn: number }>(
       `SELECT lsn FROM branch_lsns WHERE branch_id = ? AND at <= ? ORDER BY lsn DESC LIMIT 1`,
@@ -352,12 +383,19 @@ export class Store {
     projectId: string,
     input: CreateBranchInput,
     options: MutationOptions = {},
-  ): Mutation<{ branch: BranchRow; endpoints: EndpointRow[]; roles: readonly RoleRow[]; databases: DatabaseRow[] }> {
+  ): Mutation<{
+    branch: BranchRow;
+    endpoints: EndpointRow[];
+    roles: readonly RoleRow[];
+    databases: DatabaseRow[];
+  }> {
     return this.transaction(() => {
       this.project(projectId);
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
-      const parent = input.parentId ? this.branch(projectId, input.parentId) : this.defaultBranch(projectId);
+      const parent = input.parentId
+        ? this.branch(projectId, input.parentId)
+        : this.defaultBranch(projectId);
       const point = this.resolvePoint(parent, input.point, now);
       const branch = this.insertBranch({
         projectId,
@@ -373,30 +411,54 @@ export class Store {
         `INSERT INTO roles (branch_id, name, password, protected, created_at, updated_at, created_lsn)
          SELECT ?, name, password, protected, created_at, updated_at, ? FROM roles
          WHERE branch_id = ? AND created_lsn <= ? AND (deleted_lsn IS NULL OR deleted_lsn > ?) ORDER BY seq`,
-        branch.id, point.lsn, parent.id, point.lsn, point.lsn,
+        branch.id,
+        point.lsn,
+        parent.id,
+        point.lsn,
+        point.lsn,
       );
       this.run(
         `INSERT INTO databases (branch_id, name, owner_name, created_at, updated_at, created_lsn)
          SELECT ?, name, owner_name, created_at, updated_at, ? FROM databases
          WHERE branch_id = ? AND created_lsn <= ? AND (deleted_lsn IS NULL OR deleted_lsn > ?) ORDER BY id`,
-        branch.id, point.lsn, parent.id, point.lsn, point.lsn,
+        branch.id,
+        point.lsn,
+        parent.id,
+        point.lsn,
+        point.lsn,
       );
-      const endpoints = input.endpoints.map((e) => this.insertEndpoint(projectId, branch.id, e.type, now));
+      const endpoints = input.endpoints.map((e) =>
+        this.insertEndpoint(projectId, branch.id, e.type, now),
+      );
       const plans: OperationPlan[] = [{ action: 'create_branch', branchId: branch.id }];
-      for (const e of endpoints) plans.push({ action: 'start_compute', branchId: branch.id, endpointId: e.id });
+      for (const e of endpoints)
+        plans.push({ action: 'start_compute', branchId: branch.id, endpointId: e.id });
       const operations = this.operations.schedule(projectId, plans, options);
       return {
-        value: { branch, endpoints, roles: this.listRoles(projectId, branch.id), databases: this.listDatabases(projectId, branch.id) },
+        value: {
+          branch,
+          endpoints,
+          roles: this.listRoles(projectId, branch.id),
+          databases: this.listDatabases(projectId, branch.id),
+        },
         operations,
       };
     });
   }
 
   /** Deletes a branch; `value` is undefined when it had already been deleted (Neon answers 204). */
-  deleteBranch(projectId: string, branchId: string, options: MutationOptions = {}): Mutation<BranchRow | undefined> {
+  deleteBranch(
+    projectId: string,
+    branchId: string,
+    options: MutationOptions = {},
+  ): Mutation<BranchRow | undefined> {
     return this.transaction(() => {
       this.project(projectId);
-      const branch = this.get<BranchRow>(`SELECT * FROM branches WHERE id = ? AND project_id = ?`, branchId, projectId);
+      const branch = this.get<BranchRow>(
+        `SELECT * FROM branches WHERE id = ? AND project_id = ?`,
+        branchId,
+        projectId,
+      );
       if (!branch) {
         // The row is gone, but its delete_timeline operation remains: "already deleted", not "never was".
         const deletedOp = this.get(
@@ -407,14 +469,26 @@ export class Store {
         if (deletedOp) return { value: undefined, operations: [] };
         throw notFound(`branch ${branchId} not found`);
       }
-      if (branch.is_default) throw unprocessable(`branch ${branchId} is the default branch of the project and cannot be deleted`);
-      const children = this.all<{ id: string }>(`SELECT id FROM branches WHERE parent_id = ?`, branchId);
+      if (branch.is_default)
+        throw unprocessable(
+          `branch ${branchId} is the default branch of the project and cannot be deleted`,
+        );
+      const children = this.all<{ id: string }>(
+        `SELECT id FROM branches WHERE parent_id = ?`,
+        branchId,
+      );
       if (children.length) {
-        throw unprocessable(`branch ${branchId} has child branches (${children.map((c) => c.id).join(', ')}) and cannot be deleted`);
+        throw unprocessable(
+          `branch ${branchId} has child branches (${children.map((c) => c.id).join(', ')}) and cannot be deleted`,
+        );
       }
       this.operations.assertIdle(projectId, options.at);
       const endpoints = this.listEndpoints(projectId, branchId);
-      const plans: OperationPlan[] = endpoints.map((e) => ({ action: 'suspend_compute', branchId, endpointId: e.id }));
+      const plans: OperationPlan[] = endpoints.map((e) => ({
+        action: 'suspend_compute',
+        branchId,
+        endpointId: e.id,
+      }));
       plans.push({ action: 'delete_timeline', branchId });
       this.run(`DELETE FROM branches WHERE id = ?`, branchId);
       const operations = this.operations.schedule(projectId, plans, options);
@@ -424,11 +498,26 @@ export class Store {
 
   // ---- endpoints ----
 
-  private insertEndpoint(projectId: string, branchId: string, type: EndpointRow['type'], at: number): EndpointRow {
-    if (type === 'read_write' && this.get(`SELECT 1 FROM endpoints WHERE branch_id = ? AND type = 'read_write'`, branchId)) {
+  private insertEndpoint(
+    projectId: string,
+    branchId: string,
+    type: EndpointRow['type'],
+    at: number,
+  ): EndpointRow {
+    if (
+      type === 'read_write' &&
+      this.get(`SELECT 1 FROM endpoints WHERE branch_id = ? AND type = 'read_write'`, branchId)
+    ) {
       throw conflict(`branch ${branchId} already has a read_write endpoint`);
     }
-    const row: EndpointRow = { id: ids.endpointId(), project_id: projectId, branch_id: branchId, type, created_at: at, updated_at: at };
+    const row: EndpointRow = {
+      id: ids.endpointId(),
+      project_id: projectId,
+      branch_id: branchId,
+      type,
+      created_at: at,
+      updated_at: at,
+    };
     this.run(
       `INSERT INTO endpoints (id, project_id, branch_id, type, created_at, updated_at) VALUES (@id, @project_id, @branch_id, @type, @created_at, @updated_at)`,
       row,
@@ -439,14 +528,23 @@ export class Store {
   listEndpoints(projectId: string, branchId?: string): EndpointRow[] {
     if (branchId) {
       this.branch(projectId, branchId);
-      return this.all<EndpointRow>(`SELECT * FROM endpoints WHERE branch_id = ? ORDER BY created_at, id`, branchId);
+      return this.all<EndpointRow>(
+        `SELECT * FROM endpoints WHERE branch_id = ? ORDER BY created_at, id`,
+        branchId,
+      );
     }
     this.project(projectId);
-    return this.all<EndpointRow>(`SELECT * FROM endpoints WHERE project_id = ? ORDER BY created_at, id`, projectId);
+    return this.all<EndpointRow>(
+      `SELECT * FROM endpoints WHERE project_id = ? ORDER BY created_at, id`,
+      projectId,
+    );
   }
 
   private readWriteEndpoint(branchId: string): EndpointRow | undefined {
-    return this.get<EndpointRow>(`SELECT * FROM endpoints WHERE branch_id = ? AND type = 'read_write'`, branchId);
+    return this.get<EndpointRow>(
+      `SELECT * FROM endpoints WHERE branch_id = ? AND type = 'read_write'`,
+      branchId,
+    );
   }
 
   /** Role and database changes reconfigure the branch's running compute, as on Neon. */
@@ -465,12 +563,19 @@ export class Store {
   listRoles(projectId: string, branchId: string): readonly RoleRow[] {
     this.branch(projectId, branchId);
     return this.memo(`roles ${branchId}`, () =>
-      this.all<RoleRow>(`SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`, branchId),
+      this.all<RoleRow>(
+        `SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`,
+        branchId,
+      ),
     );
   }
 
   private liveRole(branchId: string, name: string): RoleRow | undefined {
-    return this.get<RoleRow>(`SELECT * FROM roles WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`, branchId, name);
+    return this.get<RoleRow>(
+      `SELECT * FROM roles WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+      branchId,
+      name,
+    );
   }
 
   role(projectId: string, branchId: string, name: string): RoleRow {
@@ -485,19 +590,33 @@ export class Store {
     name: string,
     o: { protected?: boolean; at: number; advance?: boolean },
   ): RoleRow {
-    if (this.liveRole(branch.id, name)) throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
-    const lsn = o.advance === false ? this.branchById(branch.id).head_lsn : this.advance(branch, o.at);
+    if (this.liveRole(branch.id, name))
+      throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+    const lsn =
+      o.advance === false ? this.branchById(branch.id).head_lsn : this.advance(branch, o.at);
     const info = this.run(
       `INSERT INTO roles (branch_id, name, password, protected, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      branch.id, name, o.protected ? null : ids.password(), o.protected ? 1 : 0, o.at, o.at, lsn,
+      branch.id,
+      name,
+      o.protected ? null : ids.password(),
+      o.protected ? 1 : 0,
+      o.at,
+      o.at,
+      lsn,
     );
     return this.get<RoleRow>(`SELECT * FROM roles WHERE seq = ?`, info.lastInsertRowid)!;
   }
 
-  createRole(projectId: string, branchId: string, name: string, options: MutationOptions = {}): Mutation<RoleRow> {
+  createRole(
+    projectId: string,
+    branchId: string,
+    name: string,
+    options: MutationOptions = {},
+  ): Mutation<RoleRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
-      if (this.liveRole(branch.id, name)) throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+      if (this.liveRole(branch.id, name))
+        throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
       this.operations.assertIdle(projectId, options.at);
       const role = this.insertRole(branch, name, { at: options.at ?? this.now() });
       return { value: role, operations: this.applyConfig(branch, options) };
@@ -505,17 +624,25 @@ export class Store {
   }
 
   /** Deletes a role; `value` is undefined when it had already been deleted (Neon answers 204). */
-  deleteRole(projectId: string, branchId: string, name: string, options: MutationOptions = {}): Mutation<RoleRow | undefined> {
+  deleteRole(
+    projectId: string,
+    branchId: string,
+    name: string,
+    options: MutationOptions = {},
+  ): Mutation<RoleRow | undefined> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
       const role = this.liveRole(branch.id, name);
       if (!role) {
-        if (this.get(`SELECT 1 FROM roles WHERE branch_id = ? AND name = ? LIMIT 1`, branch.id, name)) {
+        if (
+          this.get(`SELECT 1 FROM roles WHERE branch_id = ? AND name = ? LIMIT 1`, branch.id, name)
+        ) {
           return { value: undefined, operations: [] };
         }
         throw notFound(`role ${JSON.stringify(name)} not found on branch ${branchId}`);
       }
-      if (role.protected) throw unprocessable(`role ${JSON.stringify(name)} is protected and cannot be deleted`);
+      if (role.protected)
+        throw unprocessable(`role ${JSON.stringify(name)} is protected and cannot be deleted`);
       const owned = this.all<{ name: string }>(
         `SELECT name FROM databases WHERE branch_id = ? AND owner_name = ? AND deleted_lsn IS NULL ORDER BY name`,
         branch.id,
@@ -530,21 +657,42 @@ export class Store {
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
       const lsn = this.advance(branch, now);
-      this.run(`UPDATE roles SET deleted_at = ?, deleted_lsn = ? WHERE seq = ?`, now, lsn, role.seq);
+      this.run(
+        `UPDATE roles SET deleted_at = ?, deleted_lsn = ? WHERE seq = ?`,
+        now,
+        lsn,
+        role.seq,
+      );
       return { value: role, operations: this.applyConfig(branch, options) };
     });
   }
 
-  resetPassword(projectId: string, branchId: string, name: string, options: MutationOptions = {}): Mutation<RoleRow> {
+  resetPassword(
+    projectId: string,
+    branchId: string,
+    name: string,
+    options: MutationOptions = {},
+  ): Mutation<RoleRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
       const role = this.role(projectId, branchId, name);
-      if (role.protected) throw unprocessable(`role ${JSON.stringify(name)} is protected; its password cannot be reset`);
+      if (role.protected)
+        throw unprocessable(
+          `role ${JSON.stringify(name)} is protected; its password cannot be reset`,
+        );
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
       this.advance(branch, now);
-      this.run(`UPDATE roles SET password = ?, updated_at = ? WHERE seq = ?`, ids.password(), now, role.seq);
-      return { value: this.get<RoleRow>(`SELECT * FROM roles WHERE seq = ?`, role.seq)!, operations: this.applyConfig(branch, options) };
+      this.run(
+        `UPDATE roles SET password = ?, updated_at = ? WHERE seq = ?`,
+        ids.password(),
+        now,
+        role.seq,
+      );
+      return {
+        value: this.get<RoleRow>(`SELECT * FROM roles WHERE seq = ?`, role.seq)!,
+        operations: this.applyConfig(branch, options),
+      };
     });
   }
 
@@ -552,25 +700,50 @@ export class Store {
 
   listDatabases(projectId: string, branchId: string): DatabaseRow[] {
     this.branch(projectId, branchId);
-    return this.all<DatabaseRow>(`SELECT * FROM databases WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY id`, branchId);
+    return this.all<DatabaseRow>(
+      `SELECT * FROM databases WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY id`,
+      branchId,
+    );
   }
 
   database(projectId: string, branchId: string, name: string): DatabaseRow {
     this.branch(projectId, branchId);
-    const row = this.get<DatabaseRow>(`SELECT * FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`, branchId, name);
+    const row = this.get<DatabaseRow>(
+      `SELECT * FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+      branchId,
+      name,
+    );
     if (!row) throw notFound(`database ${JSON.stringify(name)} not found on branch ${branchId}`);
     return row;
   }
 
-  private insertDatabase(branch: BranchRow, name: string, owner: string, at: number, advance = true): DatabaseRow {
-    if (this.get(`SELECT 1 FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`, branch.id, name)) {
+  private insertDatabase(
+    branch: BranchRow,
+    name: string,
+    owner: string,
+    at: number,
+    advance = true,
+  ): DatabaseRow {
+    if (
+      this.get(
+        `SELECT 1 FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+        branch.id,
+        name,
+      )
+    ) {
       throw conflict(`database ${JSON.stringify(name)} already exists on branch ${branch.id}`);
     }
-    if (!this.liveRole(branch.id, owner)) throw badRequest(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
+    if (!this.liveRole(branch.id, owner))
+      throw badRequest(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
     const lsn = advance ? this.advance(branch, at) : this.branchById(branch.id).head_lsn;
     const info = this.run(
       `INSERT INTO databases (branch_id, name, owner_name, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?)`,
-      branch.id, name, owner, at, at, lsn,
+      branch.id,
+      name,
+      owner,
+      at,
+      at,
+      lsn,
     );
     return this.get<DatabaseRow>(`SELECT * FROM databases WHERE id = ?`, info.lastInsertRowid)!;
   }
@@ -589,12 +762,27 @@ export class Store {
     });
   }
 
-  deleteDatabase(projectId: string, branchId: string, name: string, options: MutationOptions = {}): Mutation<DatabaseRow | undefined> {
+  deleteDatabase(
+    projectId: string,
+    branchId: string,
+    name: string,
+    options: MutationOptions = {},
+  ): Mutation<DatabaseRow | undefined> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
-      const db = this.get<DatabaseRow>(`SELECT * FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`, branch.id, name);
+      const db = this.get<DatabaseRow>(
+        `SELECT * FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+        branch.id,
+        name,
+      );
       if (!db) {
-        if (this.get(`SELECT 1 FROM databases WHERE branch_id = ? AND name = ? LIMIT 1`, branch.id, name)) {
+        if (
+          this.get(
+            `SELECT 1 FROM databases WHERE branch_id = ? AND name = ? LIMIT 1`,
+            branch.id,
+            name,
+          )
+        ) {
           return { value: undefined, operations: [] };
         }
         throw notFound(`database ${JSON.stringify(name)} not found on branch ${branchId}`);
@@ -602,7 +790,12 @@ export class Store {
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
       const lsn = this.advance(branch, now);
-      this.run(`UPDATE databases SET deleted_at = ?, deleted_lsn = ? WHERE id = ?`, now, lsn, db.id);
+      this.run(
+        `UPDATE databases SET deleted_at = ?, deleted_lsn = ? WHERE id = ?`,
+        now,
+        lsn,
+        db.id,
+      );
       return { value: db, operations: this.applyConfig(branch, options) };
     });
   }
@@ -612,13 +805,26 @@ export class Store {
   listOperations(projectId: string, limit: number, before?: number): OperationRow[] {
     this.project(projectId);
     return before === undefined
-      ? this.all<OperationRow>(`SELECT * FROM operations WHERE project_id = ? ORDER BY seq DESC LIMIT ?`, projectId, limit)
-      : this.all<OperationRow>(`SELECT * FROM operations WHERE project_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`, projectId, before, limit);
+      ? this.all<OperationRow>(
+          `SELECT * FROM operations WHERE project_id = ? ORDER BY seq DESC LIMIT ?`,
+          projectId,
+          limit,
+        )
+      : this.all<OperationRow>(
+          `SELECT * FROM operations WHERE project_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+          projectId,
+          before,
+          limit,
+        );
   }
 
   operation(projectId: string, operationId: string): OperationRow {
     this.project(projectId);
-    const row = this.get<OperationRow>(`SELECT * FROM operations WHERE id = ? AND project_id = ?`, operationId, projectId);
+    const row = this.get<OperationRow>(
+      `SELECT * FROM operations WHERE id = ? AND project_id = ?`,
+      operationId,
+      projectId,
+    );
     if (!row) throw notFound(`operation ${operationId} not found`);
     return row;
   }

@@ -13,22 +13,29 @@ export function roleNameProblem(name: string): string | undefined {
   if (name.trim().length === 0) return 'role name must not be only white space';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'role name must not contain control characters';
-  if (UNPAIRED_SURROGATE.test(name)) return 'role name must be valid Unicode (it has an unpaired surrogate)';
+  if (UNPAIRED_SURROGATE.test(name))
+    return 'role name must be valid Unicode (it has an unpaired surrogate)';
   const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > MAX_NAME_BYTES) return `role name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
-  if (name.startsWith('pg_') || RESERVED_NAMES.has(name)) return `role name ${JSON.stringify(name)} is reserved`;
+  if (bytes > MAX_NAME_BYTES)
+    return `role name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
+  if (name.startsWith('pg_') || RESERVED_NAMES.has(name))
+    return `role name ${JSON.stringify(name)} is reserved`;
   // URLs treat these as dot segments, so no client could address such a role afterwards.
-  if (name === '.' || name === '..') return `role name ${JSON.stringify(name)} cannot be used in a URL path`;
+  if (name === '.' || name === '..')
+    return `role name ${JSON.stringify(name)} cannot be used in a URL path`;
   return undefined;
 }
 
 export function databaseNameProblem(name: string): string | undefined {
   if (name.trim().length === 0) return 'database name must not be empty';
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'database name must not contain control characters';
-  if (UNPAIRED_SURROGATE.test(name)) return 'database name must be valid Unicode (it has an unpaired surrogate)';
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    return 'database name must not contain control characters';
+  if (UNPAIRED_SURROGATE.test(name))
+    return 'database name must be valid Unicode (it has an unpaired surrogate)';
   const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > MAX_NAME_BYTES) return `database name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
+  if (bytes > MAX_NAME_BYTES)
+    return `database name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES} bytes`;
   return undefined;
 }
 
@@ -39,7 +46,9 @@ export const roleName = z.string().superRefine((name, ctx) => {
 
 function describe(error: z.ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
@@ -49,7 +58,11 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * Reads a JSON body and validates it with zod, answering Neon-shaped errors: 415 for another
  * content type, 400 for malformed JSON or a body that does not fit. An `optional` body may be absent.
  */
-export async function readBody<T extends z.ZodType>(c: Context, schema: T, { optional = false } = {}): Promise<z.output<T>> {
+export async function readBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  { optional = false } = {},
+): Promise<z.output<T>> {
   const bytes = await c.req.arrayBuffer();
   let raw: string;
   try {
@@ -80,7 +93,10 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T, { opt
 }
 
 /** Parses query parameters with zod, answering 400 with what is wrong. */
-export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.output<T> {
+export function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: Record<string, string>,
+): z.output<T> {
   const parsed = schema.safeParse(query);
   if (!parsed.success) throw badRequest(describe(parsed.error));
   return parsed.data;

@@ -7,7 +7,12 @@ export const branchQueries = {
     queryOptions({
       queryKey: ['projects', projectId, 'branches'],
       queryFn: ({ signal }) =>
-        listProjectBranches({ client: neonClient(), path: { project_id: projectId }, signal, throwOnError: true }),
+        listProjectBranches({
+          client: neonClient(),
+          path: { project_id: projectId },
+          signal,
+          throwOnError: true,
+        }),
       select: (data) => data.branches,
     }),
 };

@@ -6,7 +6,11 @@ import { neonClient } from '@/api/neon-client';
 const POLL_MS = 1_000;
 
 export function isUnfinished(operation: Pick<Operation, 'status'>): boolean {
-  return operation.status === 'scheduling' || operation.status === 'running' || operation.status === 'cancelling';
+  return (
+    operation.status === 'scheduling' ||
+    operation.status === 'running' ||
+    operation.status === 'cancelling'
+  );
 }
 
 export function isFailed(operation: Pick<Operation, 'status'>): boolean {
@@ -28,7 +32,8 @@ export const operationQueries = {
         }),
       select: (data) => data.operations,
       // Poll only while something is still in flight.
-      refetchInterval: (query) => (query.state.data?.operations.some(isUnfinished) ? POLL_MS : false),
+      refetchInterval: (query) =>
+        query.state.data?.operations.some(isUnfinished) ? POLL_MS : false,
     }),
 };
 

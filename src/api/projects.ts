@@ -13,7 +13,12 @@ export const projectQueries = {
     queryOptions({
       queryKey: ['projects', projectId],
       queryFn: ({ signal }) =>
-        getProject({ client: neonClient(), path: { project_id: projectId }, signal, throwOnError: true }),
+        getProject({
+          client: neonClient(),
+          path: { project_id: projectId },
+          signal,
+          throwOnError: true,
+        }),
       select: (data) => data.project,
     }),
 };

@@ -30,7 +30,10 @@ export interface RoleRef {
 
 // Mutations only invalidate: their answers carry a password, which must never be copied
 // into the shared cache (setQueryData) where any component or devtool could read it.
-function invalidateBranch(queryClient: QueryClient, { projectId, branchId }: Omit<RoleRef, 'roleName'>) {
+function invalidateBranch(
+  queryClient: QueryClient,
+  { projectId, branchId }: Omit<RoleRef, 'roleName'>,
+) {
   return Promise.all([
     queryClient.invalidateQueries({ queryKey: ['projects', projectId, 'branches', branchId] }),
     queryClient.invalidateQueries({ queryKey: ['projects', projectId, 'operations'] }),

@@ -32,7 +32,12 @@ describe('buildEnvFile', () => {
   });
 
   it('percent-encodes URL parts so any name or password survives', () => {
-    const url = connectionUrl({ ...details, user: 'My User', password: "p@ss:w/rd?#'", database: 'my db' });
+    const url = connectionUrl({
+      ...details,
+      user: 'My User',
+      password: "p@ss:w/rd?#'",
+      database: 'my db',
+    });
     expect(url).toBe(
       "postgresql://My%20User:p%40ss%3Aw%2Frd%3F%23'@ep-cool-darkness-123456.us-east-2.aws.neon.tech:5432/my%20db?sslmode=require",
     );
@@ -45,9 +50,13 @@ describe('buildEnvFile', () => {
     const { execFileSync } = await import('node:child_process');
     const password = `a'b"c$d\`e\\f g`;
     const text = buildEnvFile({ ...details, user: "o'neil", password });
-    const out = execFileSync('sh', ['-c', `${text.replaceAll('\n', ';')} printf '%s\\n%s' "$PGUSER" "$PGPASSWORD"`], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'sh',
+      ['-c', `${text.replaceAll('\n', ';')} printf '%s\\n%s' "$PGUSER" "$PGPASSWORD"`],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(out).toBe(`o'neil\n${password}`);
   });
 });

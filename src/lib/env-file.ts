@@ -14,7 +14,13 @@ export function quoteEnvValue(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-export function connectionUrl({ host, port = 5432, database, user, password }: ConnectionDetails): string {
+export function connectionUrl({
+  host,
+  port = 5432,
+  database,
+  user,
+  password,
+}: ConnectionDetails): string {
   const enc = encodeURIComponent;
   return `postgresql://${enc(user)}:${enc(password)}@${host}:${port}/${enc(database)}?sslmode=require`;
 }

@@ -21,7 +21,11 @@ function isNetworkError(error: unknown): boolean {
 }
 
 /** Honours Retry-After when the server sent one, else exponential backoff with jitter. */
-export function retryDelayMs(attempt: number, error: unknown, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  error: unknown,
+  random: () => number = Math.random,
+): number {
   const header = (error as { response?: Response } | null)?.response?.headers.get('retry-after');
   const seconds = header ? Number(header) : NaN;
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_DELAY_MS);

@@ -18,7 +18,10 @@ export type RoleNameProblem =
  * The first reason Neon would refuse this name, or null. Checked on every keystroke, so it
  * must stay cheap: `existing` is a Set built once per roles list.
  */
-export function roleNameProblem(name: string, existing: ReadonlySet<string>): RoleNameProblem | null {
+export function roleNameProblem(
+  name: string,
+  existing: ReadonlySet<string>,
+): RoleNameProblem | null {
   if (name.length === 0) return { kind: 'required' };
   if (name.trim().length === 0) return { kind: 'blank' };
   // eslint-disable-next-line no-control-regex
@@ -33,7 +36,11 @@ export function roleNameProblem(name: string, existing: ReadonlySet<string>): Ro
   return null;
 }
 
-export function describeRoleNameProblem(problem: RoleNameProblem, name: string, branchName: string): string {
+export function describeRoleNameProblem(
+  problem: RoleNameProblem,
+  name: string,
+  branchName: string,
+): string {
   switch (problem.kind) {
     case 'required':
       return 'Enter a name.';

@@ -32,12 +32,19 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
   };
   const withKey = (init: RequestInit = {}) => ({
     ...init,
-    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json', ...init.headers },
+    headers: {
+      authorization: `Bearer ${server.apiKey}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
   });
   return {
     ...server,
     async fault(fault) {
-      const res = await nodeFetch(`${server.url}/__neon-local/faults`, withKey({ method: 'POST', body: JSON.stringify(fault) }));
+      const res = await nodeFetch(
+        `${server.url}/__neon-local/faults`,
+        withKey({ method: 'POST', body: JSON.stringify(fault) }),
+      );
       if (!res.ok) throw new Error(`arming fault failed: ${res.status} ${await res.text()}`);
     },
     async api(path, init) {

@@ -30,17 +30,35 @@ export function databaseRoutes({ store, now }: LocalContext) {
         { name: database.name, owner: database.owner_name },
         { failOperationsWith: c.get('failOperationsWith') },
       );
-      return c.json({ database: shape.database(created.value), operations: shape.operations(created.operations, now()) }, 201);
+      return c.json(
+        {
+          database: shape.database(created.value),
+          operations: shape.operations(created.operations, now()),
+        },
+        201,
+      );
     })
     .get(DATABASE, (c) => {
-      const db = store.database(c.req.param('projectId'), c.req.param('branchId'), c.req.param('databaseName'));
+      const db = store.database(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        c.req.param('databaseName'),
+      );
       return c.json({ database: shape.database(db) });
     })
     .delete(DATABASE, (c) => {
-      const deleted = store.deleteDatabase(c.req.param('projectId'), c.req.param('branchId'), c.req.param('databaseName'), {
-        failOperationsWith: c.get('failOperationsWith'),
-      });
+      const deleted = store.deleteDatabase(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        c.req.param('databaseName'),
+        {
+          failOperationsWith: c.get('failOperationsWith'),
+        },
+      );
       if (!deleted.value) return c.body(null, 204);
-      return c.json({ database: shape.database(deleted.value), operations: shape.operations(deleted.operations, now()) });
+      return c.json({
+        database: shape.database(deleted.value),
+        operations: shape.operations(deleted.operations, now()),
+      });
     });
 }

@@ -6,7 +6,9 @@ export function endpointRoutes({ store }: LocalContext) {
   return new Hono<ApiEnv>()
     .get('/projects/:projectId/endpoints', (c) => {
       const project = store.project(c.req.param('projectId'));
-      return c.json({ endpoints: store.listEndpoints(project.id).map((e) => shape.endpoint(e, project)) });
+      return c.json({
+        endpoints: store.listEndpoints(project.id).map((e) => shape.endpoint(e, project)),
+      });
     })
     .get('/projects/:projectId/branches/:branchId/endpoints', (c) => {
       const project = store.project(c.req.param('projectId'));

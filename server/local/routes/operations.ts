@@ -13,7 +13,11 @@ export function operationRoutes({ store, now }: LocalContext) {
   return new Hono<ApiEnv>()
     .get('/projects/:projectId/operations', (c) => {
       const q = parseQuery(listQuery, c.req.query());
-      const ops = store.listOperations(c.req.param('projectId'), q.limit, q.cursor ? Number(q.cursor) : undefined);
+      const ops = store.listOperations(
+        c.req.param('projectId'),
+        q.limit,
+        q.cursor ? Number(q.cursor) : undefined,
+      );
       return c.json({
         operations: shape.operations(ops, now()),
         ...(ops.length ? { pagination: { cursor: String(ops[ops.length - 1]!.seq) } } : {}),

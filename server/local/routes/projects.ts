@@ -31,72 +31,76 @@ const createBody = z.object({
 });
 
 export function projectRoutes({ store, account, now }: LocalContext) {
-  return new Hono<ApiEnv>()
-    .get('/projects', (c) => {
-      const q = parseQuery(listQuery, c.req.query());
-      let projects = store.listProjects();
-      if (q.search) {
-        const needle = q.search.toLowerCase();
-        projects = projects.filter((p) => p.name.toLowerCase().includes(needle) || p.id.includes(needle));
-      }
-      if (q.cursor) {
-        const after = projects.findIndex((p) => p.id === q.cursor);
-        projects = after === -1 ? [] : projects.slice(after + 1);
-      }
-      const page = projects.slice(0, q.limit);
-      return c.json({
-        projects: page.map((p) => shape.projectListItem(p, account)),
-        ...(page.length ? { pagination: { cursor: page[page.length - 1]!.id } } : {}),
-        applications: {},
-        integrations: {},
-      });
-    })
-    .post('/projects', async (c) => {
-      const { project: input } = await readBody(c, createBody);
-      const databaseName = input.branch?.database_name ?? 'neondb';
-      const problem = databaseNameProblem(databaseName);
-      if (problem) throw badRequest(problem);
-      const created = store.createProject(
-        {
-          name: input.name,
-          regionId: input.region_id,
-          pgVersion: input.pg_version,
-          storePasswords: input.store_passwords,
-          historyRetentionSeconds: input.history_retention_seconds,
-          branchName: input.branch?.name,
-          roleName: input.branch?.role_name ?? account.login,
-          databaseName,
-        },
-        { failOperationsWith: c.get('failOperationsWith') },
-      );
-      const { project, branch } = created.value;
-      const endpoints = store.listEndpoints(project.id, branch.id);
-      const roles = store.listRoles(project.id, branch.id);
-      const databases = store.listDatabases(project.id, branch.id);
-      const host = shape.endpoint(endpoints[0]!, project).host;
-      const t = now();
-      c.header('Cache-Control', 'no-store');
-      return c.json(
-        {
-          project: shape.project(project, account, t),
-          connection_uris: shape.connectionUris(roles, databases, host),
-          roles: roles.map((r) => shape.role(r, true)),
-          databases: databases.map(shape.database),
-          operations: shape.operations(created.operations, t),
-          branch: shape.branch(branch),
-          endpoints: endpoints.map((e) => shape.endpoint(e, project)),
-        },
-        201,
-      );
-    })
-    // Before /projects/:projectId, which would take "shared" for an id. neonctl's
-    // `projects list` also lists shared projects; a local account has none.
-    .get('/projects/shared', (c) => {
-      parseQuery(listQuery, c.req.query());
-      return c.json({ projects: [] });
-    })
-    .get('/projects/:projectId', (c) => {
-      const project = store.project(c.req.param('projectId'));
-      return c.json({ project: shape.project(project, account, now()) });
-    });
+  return (
+    new Hono<ApiEnv>()
+      .get('/projects', (c) => {
+        const q = parseQuery(listQuery, c.req.query());
+        let projects = store.listProjects();
+        if (q.search) {
+          const needle = q.search.toLowerCase();
+          projects = projects.filter(
+            (p) => p.name.toLowerCase().includes(needle) || p.id.includes(needle),
+          );
+        }
+        if (q.cursor) {
+          const after = projects.findIndex((p) => p.id === q.cursor);
+          projects = after === -1 ? [] : projects.slice(after + 1);
+        }
+        const page = projects.slice(0, q.limit);
+        return c.json({
+          projects: page.map((p) => shape.projectListItem(p, account)),
+          ...(page.length ? { pagination: { cursor: page[page.length - 1]!.id } } : {}),
+          applications: {},
+          integrations: {},
+        });
+      })
+      .post('/projects', async (c) => {
+        const { project: input } = await readBody(c, createBody);
+        const databaseName = input.branch?.database_name ?? 'neondb';
+        const problem = databaseNameProblem(databaseName);
+        if (problem) throw badRequest(problem);
+        const created = store.createProject(
+          {
+            name: input.name,
+            regionId: input.region_id,
+            pgVersion: input.pg_version,
+            storePasswords: input.store_passwords,
+            historyRetentionSeconds: input.history_retention_seconds,
+            branchName: input.branch?.name,
+            roleName: input.branch?.role_name ?? account.login,
+            databaseName,
+          },
+          { failOperationsWith: c.get('failOperationsWith') },
+        );
+        const { project, branch } = created.value;
+        const endpoints = store.listEndpoints(project.id, branch.id);
+        const roles = store.listRoles(project.id, branch.id);
+        const databases = store.listDatabases(project.id, branch.id);
+        const host = shape.endpoint(endpoints[0]!, project).host;
+        const t = now();
+        c.header('Cache-Control', 'no-store');
+        return c.json(
+          {
+            project: shape.project(project, account, t),
+            connection_uris: shape.connectionUris(roles, databases, host),
+            roles: roles.map((r) => shape.role(r, true)),
+            databases: databases.map(shape.database),
+            operations: shape.operations(created.operations, t),
+            branch: shape.branch(branch),
+            endpoints: endpoints.map((e) => shape.endpoint(e, project)),
+          },
+          201,
+        );
+      })
+      // Before /projects/:projectId, which would take "shared" for an id. neonctl's
+      // `projects list` also lists shared projects; a local account has none.
+      .get('/projects/shared', (c) => {
+        parseQuery(listQuery, c.req.query());
+        return c.json({ projects: [] });
+      })
+      .get('/projects/:projectId', (c) => {
+        const project = store.project(c.req.param('projectId'));
+        return c.json({ project: shape.project(project, account, now()) });
+      })
+  );
 }

@@ -16,41 +16,78 @@ export function roleRoutes({ store, now }: LocalContext) {
     .get('/projects/:projectId/branches/:branchId/roles', (c) => {
       const branchId = c.req.param('branchId');
       const roles = store.listRoles(c.req.param('projectId'), branchId);
-      const body = store.memo(`roles json ${branchId}`, () => JSON.stringify({ roles: roles.map((r) => shape.role(r)) }));
+      const body = store.memo(`roles json ${branchId}`, () =>
+        JSON.stringify({ roles: roles.map((r) => shape.role(r)) }),
+      );
       return c.body(body, 200, { 'Content-Type': 'application/json' });
     })
     .post('/projects/:projectId/branches/:branchId/roles', async (c) => {
       const { role } = await readBody(c, createBody);
-      const created = store.createRole(c.req.param('projectId'), c.req.param('branchId'), role.name, {
-        failOperationsWith: c.get('failOperationsWith'),
-      });
+      const created = store.createRole(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        role.name,
+        {
+          failOperationsWith: c.get('failOperationsWith'),
+        },
+      );
       c.header('Cache-Control', 'no-store');
-      return c.json({ role: shape.role(created.value, true), operations: shape.operations(created.operations, now()) }, 201);
+      return c.json(
+        {
+          role: shape.role(created.value, true),
+          operations: shape.operations(created.operations, now()),
+        },
+        201,
+      );
     })
     .get(ROLE, (c) => {
-      const role = store.role(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'));
+      const role = store.role(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        c.req.param('roleName'),
+      );
       return c.json({ role: shape.role(role) });
     })
     .delete(ROLE, (c) => {
-      const deleted = store.deleteRole(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'), {
-        failOperationsWith: c.get('failOperationsWith'),
-      });
+      const deleted = store.deleteRole(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        c.req.param('roleName'),
+        {
+          failOperationsWith: c.get('failOperationsWith'),
+        },
+      );
       if (!deleted.value) return c.body(null, 204);
-      return c.json({ role: shape.role(deleted.value), operations: shape.operations(deleted.operations, now()) });
+      return c.json({
+        role: shape.role(deleted.value),
+        operations: shape.operations(deleted.operations, now()),
+      });
     })
     .post(`${ROLE}/reset_password`, (c) => {
       // No body is read: Neon's own client posts an empty form-encoded one here.
-      const reset = store.resetPassword(c.req.param('projectId'), c.req.param('branchId'), c.req.param('roleName'), {
-        failOperationsWith: c.get('failOperationsWith'),
-      });
+      const reset = store.resetPassword(
+        c.req.param('projectId'),
+        c.req.param('branchId'),
+        c.req.param('roleName'),
+        {
+          failOperationsWith: c.get('failOperationsWith'),
+        },
+      );
       c.header('Cache-Control', 'no-store');
-      return c.json({ role: shape.role(reset.value, true), operations: shape.operations(reset.operations, now()) });
+      return c.json({
+        role: shape.role(reset.value, true),
+        operations: shape.operations(reset.operations, now()),
+      });
     })
     .get(`${ROLE}/reveal_password`, (c) => {
       const projectId = c.req.param('projectId');
       const role = store.role(projectId, c.req.param('branchId'), c.req.param('roleName'));
       if (!store.project(projectId).store_passwords || role.password === null) {
-        throw new ApiError(412, 'PRECONDITION_FAILED', 'passwords are not stored for this project, or this role has none');
+        throw new ApiError(
+          412,
+          'PRECONDITION_FAILED',
+          'passwords are not stored for this project, or this role has none',
+        );
       }
       c.header('Cache-Control', 'no-store');
       return c.json({ password: role.password });

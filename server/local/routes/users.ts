@@ -14,7 +14,15 @@ export function userRoutes({ account }: LocalContext) {
       projects_limit: 100,
       branches_limit: 5000,
       max_autoscaling_limit: 16,
-      auth_accounts: [{ provider: 'keycloak', email: account.email, name: account.login, login: account.login, image: '' }],
+      auth_accounts: [
+        {
+          provider: 'keycloak',
+          email: account.email,
+          name: account.login,
+          login: account.login,
+          image: '',
+        },
+      ],
       plan: 'free_v3',
     }),
   );

@@ -13,7 +13,15 @@ export function describeError(error: NeonErrorUnion, change = false): string {
   return error.message;
 }
 
-export function ErrorMessage({ error, title, change = false }: { error: NeonErrorUnion; title?: string; change?: boolean }) {
+export function ErrorMessage({
+  error,
+  title,
+  change = false,
+}: {
+  error: NeonErrorUnion;
+  title?: string;
+  change?: boolean;
+}) {
   const requestId = 'requestId' in error ? error.requestId : undefined;
   // "The user was not created" would be a guess when the answer never arrived.
   const heading = change && error.kind === 'network' ? 'Connection lost.' : title;

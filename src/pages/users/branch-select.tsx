@@ -13,11 +13,22 @@ export function branchLabel(branch: Branch): string {
 }
 
 /** A native select: keyboard, screen readers and phones handle it well for free. */
-export function BranchSelect({ id, branches, value, onChange, label = 'Branch' }: BranchSelectProps) {
+export function BranchSelect({
+  id,
+  branches,
+  value,
+  onChange,
+  label = 'Branch',
+}: BranchSelectProps) {
   return (
     <div className="field field-inline">
       <label htmlFor={id}>{label}</label>
-      <select id={id} className="select" value={value} onChange={(event) => onChange(event.target.value)}>
+      <select
+        id={id}
+        className="select"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      >
         {branches.map((branch) => (
           <option key={branch.id} value={branch.id}>
             {branchLabel(branch)}

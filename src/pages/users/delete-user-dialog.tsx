@@ -19,13 +19,22 @@ interface DeleteUserDialogProps {
   onCloseAutoFocus: (event: Event) => void;
 }
 
-export function DeleteUserDialog({ projectId, branch, role, onClose, onCloseAutoFocus }: DeleteUserDialogProps) {
+export function DeleteUserDialog({
+  projectId,
+  branch,
+  role,
+  onClose,
+  onCloseAutoFocus,
+}: DeleteUserDialogProps) {
   const deleteRole = useDeleteRole();
 
   const confirm = () => {
     if (deleteRole.isPending) return;
     // Closes only once Neon agreed; a refusal keeps the dialog open with its message.
-    deleteRole.mutate({ projectId, branchId: branch.id, roleName: role.name }, { onSuccess: onClose });
+    deleteRole.mutate(
+      { projectId, branchId: branch.id, roleName: role.name },
+      { onSuccess: onClose },
+    );
   };
 
   return (
@@ -33,10 +42,12 @@ export function DeleteUserDialog({ projectId, branch, role, onClose, onCloseAuto
       <AlertDialogContent onCloseAutoFocus={onCloseAutoFocus}>
         <AlertDialogTitle>Delete user {role.name}?</AlertDialogTitle>
         <AlertDialogDescription>
-          This removes the user {role.name} from branch {branch.name}. Applications that connect as {role.name} stop
-          working. This cannot be undone.
+          This removes the user {role.name} from branch {branch.name}. Applications that connect as{' '}
+          {role.name} stop working. This cannot be undone.
         </AlertDialogDescription>
-        {deleteRole.error ? <ErrorMessage error={deleteRole.error} title="The user was not deleted." change /> : null}
+        {deleteRole.error ? (
+          <ErrorMessage error={deleteRole.error} title="The user was not deleted." change />
+        ) : null}
         <DialogFooter>
           <AlertDialogCancel>Cancel</AlertDialogCancel>
           <Button variant="danger" onClick={confirm} disabled={deleteRole.isPending}>

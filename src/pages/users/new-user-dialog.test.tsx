@@ -15,9 +15,13 @@ afterEach(async () => {
 });
 
 async function roleNames(branchName = 'main'): Promise<string[]> {
-  const { branches } = await server.api<{ branches: Array<{ id: string; name: string }> }>(`/projects/${projectId}/branches`);
+  const { branches } = await server.api<{ branches: Array<{ id: string; name: string }> }>(
+    `/projects/${projectId}/branches`,
+  );
   const branch = branches.find((b) => b.name === branchName)!;
-  const { roles } = await server.api<{ roles: Array<{ name: string }> }>(`/projects/${projectId}/branches/${branch.id}/roles`);
+  const { roles } = await server.api<{ roles: Array<{ name: string }> }>(
+    `/projects/${projectId}/branches/${branch.id}/roles`,
+  );
   return roles.map((r) => r.name);
 }
 
@@ -77,7 +81,9 @@ describe('New User dialog', () => {
     await user.keyboard('{Enter}{Enter}');
 
     const passwordDialog = await screen.findByRole('dialog', { name: 'User app_user created' });
-    expect(passwordDialog).toHaveAccessibleDescription(/cannot see it again after you close this dialog/);
+    expect(passwordDialog).toHaveAccessibleDescription(
+      /cannot see it again after you close this dialog/,
+    );
     expect((await roleNames()).filter((n) => n === 'app_user')).toHaveLength(1);
 
     const field = within(passwordDialog).getByLabelText('Password') as HTMLInputElement;
@@ -92,11 +98,18 @@ describe('New User dialog', () => {
     // Focus starts on Copy, so the surplus Enter presses above may already have copied:
     // the worst a hammered Enter can do here is copy, never close.
     await user.click(within(passwordDialog).getByRole('button', { name: /^Cop(y|ied)$/ }));
-    expect(await within(passwordDialog).findByRole('button', { name: 'Copied' })).toBeInTheDocument();
+    expect(
+      await within(passwordDialog).findByRole('button', { name: 'Copied' }),
+    ).toBeInTheDocument();
     expect(await navigator.clipboard.readText()).toBe(password);
 
     // The password is in no shared state: not in the query cache, URL or storage.
-    const cached = JSON.stringify(queryClient.getQueryCache().getAll().map((q) => q.state.data));
+    const cached = JSON.stringify(
+      queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.state.data),
+    );
     expect(cached).not.toContain(password);
     expect(window.location.href).not.toContain(password);
     expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain(password);
@@ -104,7 +117,12 @@ describe('New User dialog', () => {
     await user.click(within(passwordDialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(document.body.innerHTML).not.toContain(password);
-    const mutations = JSON.stringify(queryClient.getMutationCache().getAll().map((m) => m.state.data));
+    const mutations = JSON.stringify(
+      queryClient
+        .getMutationCache()
+        .getAll()
+        .map((m) => m.state.data),
+    );
     expect(mutations).not.toContain(password);
     await waitFor(() => expect(screen.getByRole('button', { name: 'New User' })).toHaveFocus());
     expect(await screen.findByRole('rowheader', { name: /^app_user/ })).toBeInTheDocument();
@@ -129,18 +147,28 @@ describe('New User dialog', () => {
     await user.click(download);
     expect(click).toHaveBeenCalledOnce();
     const text = await blob!.text();
-    const { endpoints } = await server.api<{ endpoints: Array<{ host: string; type: string; branch_id: string }> }>(
-      `/projects/${projectId}/endpoints`,
-    );
-    const mainBranch = (await server.api<{ branches: Array<{ id: string; default: boolean }> }>(`/projects/${projectId}/branches`)).branches.find((b) => b.default)!;
-    const host = endpoints.find((e) => e.branch_id === mainBranch.id && e.type === 'read_write')!.host;
+    const { endpoints } = await server.api<{
+      endpoints: Array<{ host: string; type: string; branch_id: string }>;
+    }>(`/projects/${projectId}/endpoints`);
+    const mainBranch = (
+      await server.api<{ branches: Array<{ id: string; default: boolean }> }>(
+        `/projects/${projectId}/branches`,
+      )
+    ).branches.find((b) => b.default)!;
+    const host = endpoints.find(
+      (e) => e.branch_id === mainBranch.id && e.type === 'read_write',
+    )!.host;
     expect(text).toContain(`PGHOST='${host}'\n`);
     expect(text).toContain(`PGUSER='o'\\''brien-app'\n`);
     expect(text).toContain(`PGPASSWORD='${password}'\n`);
     expect(text).toContain("PGDATABASE='neondb'\n");
-    expect(text).toContain(`DATABASE_URL='postgresql://o'\\''brien-app:${encodeURIComponent(password)}@${host}:5432/neondb?sslmode=require'`);
+    expect(text).toContain(
+      `DATABASE_URL='postgresql://o'\\''brien-app:${encodeURIComponent(password)}@${host}:5432/neondb?sslmode=require'`,
+    );
 
-    vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new DOMException('denied', 'NotAllowedError'));
+    vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(
+      new DOMException('denied', 'NotAllowedError'),
+    );
     await user.click(within(passwordDialog).getByRole('button', { name: 'Copy' }));
     const fallback = await within(passwordDialog).findByLabelText(/Your browser blocked copying/);
     expect(fallback).toHaveValue(password);
@@ -149,7 +177,12 @@ describe('New User dialog', () => {
 
   it('shows Neon’s refusal inside the dialog and keeps it open', async () => {
     const { user, dialog } = await openNewUser();
-    await server.fault({ method: 'POST', path: '/projects/*/branches/*/roles', status: 500, message: 'the role store is on fire' });
+    await server.fault({
+      method: 'POST',
+      path: '/projects/*/branches/*/roles',
+      status: 500,
+      message: 'the role store is on fire',
+    });
     await user.type(within(dialog).getByLabelText('Name'), 'someone');
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('the role store is on fire');
@@ -158,10 +191,18 @@ describe('New User dialog', () => {
 
   it('retries a 423 (operation still running) and then succeeds', async () => {
     const { user, dialog } = await openNewUser();
-    await server.fault({ method: 'POST', path: '/projects/*/branches/*/roles', status: 423, count: 2, retry_after: 0 });
+    await server.fault({
+      method: 'POST',
+      path: '/projects/*/branches/*/roles',
+      status: 423,
+      count: 2,
+      retry_after: 0,
+    });
     await user.type(within(dialog).getByLabelText('Name'), 'patient');
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
-    expect(await screen.findByRole('dialog', { name: 'User patient created' }, { timeout: 5000 })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('dialog', { name: 'User patient created' }, { timeout: 5000 }),
+    ).toBeInTheDocument();
     expect((await roleNames()).filter((n) => n === 'patient')).toHaveLength(1);
   });
 
@@ -170,10 +211,14 @@ describe('New User dialog', () => {
     await server.fault({ method: 'POST', path: '/projects/*/branches/*/roles', drop: 'after' });
     await user.type(within(dialog).getByLabelText('Name'), 'ghost');
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent(/unknown whether this was applied. It was not sent again/);
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      /unknown whether this was applied. It was not sent again/,
+    );
     expect((await roleNames()).filter((n) => n === 'ghost')).toHaveLength(1);
     // The re-read list now knows ghost, so the form says so instead of trying again.
-    await waitFor(() => expect(within(dialog).getByLabelText('Name')).toHaveAccessibleDescription(/already exists/));
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText('Name')).toHaveAccessibleDescription(/already exists/),
+    );
     await user.keyboard('{Escape}');
     expect(await screen.findByRole('rowheader', { name: /^ghost/ })).toBeInTheDocument();
   });
@@ -190,15 +235,23 @@ describe('keyboard only', () => {
     expect(within(dialog).getByLabelText('Name')).toHaveFocus();
     await user.keyboard('keys_only{Enter}');
     const passwordDialog = await screen.findByRole('dialog', { name: 'User keys_only created' });
-    await waitFor(() => expect(within(passwordDialog).getByRole('button', { name: 'Copy' })).toHaveFocus());
+    await waitFor(() =>
+      expect(within(passwordDialog).getByRole('button', { name: 'Copy' })).toHaveFocus(),
+    );
     // Tab reaches the show/hide toggle and the actions, and stays inside the dialog.
     const stops: string[] = [];
     for (let i = 0; i < 6; i++) {
       await user.tab();
-      stops.push(document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+      stops.push(
+        document.activeElement?.getAttribute('aria-label') ??
+          document.activeElement?.textContent ??
+          '',
+      );
       expect(passwordDialog).toContainElement(document.activeElement as HTMLElement);
     }
-    expect(stops).toEqual(expect.arrayContaining(['Show password', 'Copy', 'Download .env', 'Close']));
+    expect(stops).toEqual(
+      expect.arrayContaining(['Show password', 'Copy', 'Download .env', 'Close']),
+    );
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     await waitFor(() => expect(newUser).toHaveFocus());

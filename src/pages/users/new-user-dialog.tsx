@@ -3,7 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import type { Branch, Operation } from '@neon/sdk/raw';
 import { roleQueries, useCreateRole } from '@/api/roles';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { ErrorMessage } from '@/components/ui/error-message';
 import { describeRoleNameProblem, ROLE_NAME_MAX_BYTES, roleNameProblem } from '@/lib/role-name';
 import { needsQuoting, quoteIdentifier } from '@/lib/sql-identifier';
@@ -22,7 +28,14 @@ interface NewUserDialogProps {
 
 const EMPTY = new Set<string>();
 
-export function NewUserDialog({ projectId, branches, initialBranchId, onOperations, onClose, onCloseAutoFocus }: NewUserDialogProps) {
+export function NewUserDialog({
+  projectId,
+  branches,
+  initialBranchId,
+  onOperations,
+  onClose,
+  onCloseAutoFocus,
+}: NewUserDialogProps) {
   const id = useId();
   const [branchId, setBranchId] = useState(initialBranchId);
   const [name, setName] = useState('');
@@ -32,7 +45,10 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
   const createRole = useCreateRole();
   const roles = useQuery(roleQueries.list(projectId, branchId));
 
-  const existing = useMemo(() => (roles.data ? new Set(roles.data.map((r) => r.name)) : EMPTY), [roles.data]);
+  const existing = useMemo(
+    () => (roles.data ? new Set(roles.data.map((r) => r.name)) : EMPTY),
+    [roles.data],
+  );
   const branch = branches.find((b) => b.id === branchId);
   const branchName = branch?.name ?? branchId;
   const bytes = utf8ByteLength(name);
@@ -62,7 +78,11 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
   };
 
   const created = createRole.data;
-  const describedBy = [`${id}-count`, visibleProblem ? `${id}-problem` : '', needsQuoting(name) && name ? `${id}-hint` : '']
+  const describedBy = [
+    `${id}-count`,
+    visibleProblem ? `${id}-problem` : '',
+    needsQuoting(name) && name ? `${id}-hint` : '',
+  ]
     .filter(Boolean)
     .join(' ');
 
@@ -87,9 +107,16 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
         ) : (
           <form onSubmit={submit} noValidate>
             <DialogTitle>New user</DialogTitle>
-            <DialogDescription>Create a Postgres user on a branch. Neon generates its password.</DialogDescription>
+            <DialogDescription>
+              Create a Postgres user on a branch. Neon generates its password.
+            </DialogDescription>
 
-            <BranchSelect id={`${id}-branch`} branches={branches} value={branchId} onChange={setBranchId} />
+            <BranchSelect
+              id={`${id}-branch`}
+              branches={branches}
+              value={branchId}
+              onChange={setBranchId}
+            />
 
             <div className="field">
               <label htmlFor={`${id}-name`}>Name</label>
@@ -106,7 +133,10 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
                 // eslint-disable-next-line jsx-a11y/no-autofocus
                 autoFocus
               />
-              <p id={`${id}-count`} className={`small ${bytes > ROLE_NAME_MAX_BYTES ? 'text-danger' : 'muted'}`}>
+              <p
+                id={`${id}-count`}
+                className={`small ${bytes > ROLE_NAME_MAX_BYTES ? 'text-danger' : 'muted'}`}
+              >
                 {bytes}/{ROLE_NAME_MAX_BYTES} bytes
               </p>
               {visibleProblem ? (
@@ -121,7 +151,9 @@ export function NewUserDialog({ projectId, branches, initialBranchId, onOperatio
               ) : null}
             </div>
 
-            {createRole.error ? <ErrorMessage error={createRole.error} title="The user was not created." change /> : null}
+            {createRole.error ? (
+              <ErrorMessage error={createRole.error} title="The user was not created." change />
+            ) : null}
 
             <DialogFooter>
               <Button onClick={close} disabled={createRole.isPending}>

@@ -22,7 +22,15 @@ type CopyState = 'idle' | 'copied' | 'refused';
  * The body of the one-time password dialog. The password arrives as a prop from the
  * mutation result and lives nowhere else: closing unmounts this and resets the mutation.
  */
-export function OneTimePassword({ projectId, branchId, branchName, roleName, password, title, onDone }: OneTimePasswordProps) {
+export function OneTimePassword({
+  projectId,
+  branchId,
+  branchName,
+  roleName,
+  password,
+  title,
+  onDone,
+}: OneTimePasswordProps) {
   const id = useId();
   const [shown, setShown] = useState(false);
   const [copy, setCopy] = useState<CopyState>('idle');
@@ -35,7 +43,10 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
 
   const endpoint = endpoints.data?.find((e) => e.type === 'read_write');
   const dbs = databases.data ?? [];
-  const database = dbs.find((db) => db.owner_name === roleName) ?? dbs.find((db) => db.name === 'neondb') ?? dbs[0];
+  const database =
+    dbs.find((db) => db.owner_name === roleName) ??
+    dbs.find((db) => db.name === 'neondb') ??
+    dbs[0];
 
   const copyPassword = async () => {
     try {
@@ -51,7 +62,12 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
 
   const downloadEnv = () => {
     if (!endpoint || !database) return;
-    const text = buildEnvFile({ host: endpoint.host, database: database.name, user: roleName, password });
+    const text = buildEnvFile({
+      host: endpoint.host,
+      database: database.name,
+      user: roleName,
+      password,
+    });
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const link = document.createElement('a');
     link.href = url;
@@ -63,9 +79,12 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
   };
 
   let envNote: string | null = null;
-  if (endpoints.error || databases.error) envNote = 'Connection details could not be loaded, so the .env file is unavailable.';
-  else if (endpoints.data && !endpoint) envNote = `Branch ${branchName} has no read-write compute, so there is no host for a .env file.`;
-  else if (databases.data && !database) envNote = `Branch ${branchName} has no database to put in a .env file.`;
+  if (endpoints.error || databases.error)
+    envNote = 'Connection details could not be loaded, so the .env file is unavailable.';
+  else if (endpoints.data && !endpoint)
+    envNote = `Branch ${branchName} has no read-write compute, so there is no host for a .env file.`;
+  else if (databases.data && !database)
+    envNote = `Branch ${branchName} has no database to put in a .env file.`;
   const envReady = Boolean(endpoint && database);
 
   return (
@@ -96,7 +115,9 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
 
       {copy === 'refused' ? (
         <div className="field">
-          <label htmlFor={`${id}-fallback`}>Your browser blocked copying. Select the password and copy it yourself:</label>
+          <label htmlFor={`${id}-fallback`}>
+            Your browser blocked copying. Select the password and copy it yourself:
+          </label>
           <input
             id={`${id}-fallback`}
             ref={fallbackRef}
@@ -114,7 +135,9 @@ export function OneTimePassword({ projectId, branchId, branchName, roleName, pas
       {envNote ? <p className="muted small">{envNote}</p> : null}
 
       <DialogFooter>
-        <Button ref={copyRef} onClick={() => void copyPassword()}>{copy === 'copied' ? 'Copied' : 'Copy'}</Button>
+        <Button ref={copyRef} onClick={() => void copyPassword()}>
+          {copy === 'copied' ? 'Copied' : 'Copy'}
+        </Button>
         <Button onClick={downloadEnv} disabled={!envReady}>
           Download .env
         </Button>

@@ -22,7 +22,14 @@ interface ResetPasswordDialogProps {
   onCloseAutoFocus: (event: Event) => void;
 }
 
-export function ResetPasswordDialog({ projectId, branch, role, onOperations, onClose, onCloseAutoFocus }: ResetPasswordDialogProps) {
+export function ResetPasswordDialog({
+  projectId,
+  branch,
+  role,
+  onOperations,
+  onClose,
+  onCloseAutoFocus,
+}: ResetPasswordDialogProps) {
   const reset = useResetRolePassword();
   // Once the password dialog takes over, the confirmation must not pull focus back out.
   const handedOver = useRef(false);
@@ -48,7 +55,10 @@ export function ResetPasswordDialog({ projectId, branch, role, onOperations, onC
   if (reset.data) {
     return (
       <Dialog open onOpenChange={(open) => !open && close()}>
-        <DialogContent onCloseAutoFocus={onCloseAutoFocus} onInteractOutside={(event) => event.preventDefault()}>
+        <DialogContent
+          onCloseAutoFocus={onCloseAutoFocus}
+          onInteractOutside={(event) => event.preventDefault()}
+        >
           <OneTimePassword
             projectId={projectId}
             branchId={branch.id}
@@ -67,14 +77,18 @@ export function ResetPasswordDialog({ projectId, branch, role, onOperations, onC
     // While the reset is in flight the dialog stays: closing would lose the only copy of the password.
     <AlertDialog open onOpenChange={(open) => !open && !reset.isPending && close()}>
       <AlertDialogContent
-        onCloseAutoFocus={(event) => (handedOver.current ? event.preventDefault() : onCloseAutoFocus(event))}
+        onCloseAutoFocus={(event) =>
+          handedOver.current ? event.preventDefault() : onCloseAutoFocus(event)
+        }
       >
         <AlertDialogTitle>Reset the password of {role.name}?</AlertDialogTitle>
         <AlertDialogDescription>
-          Neon generates a new password for {role.name} on branch {branch.name}. The current password stops working, so
-          update every application that uses it.
+          Neon generates a new password for {role.name} on branch {branch.name}. The current
+          password stops working, so update every application that uses it.
         </AlertDialogDescription>
-        {reset.error ? <ErrorMessage error={reset.error} title="The password was not reset." change /> : null}
+        {reset.error ? (
+          <ErrorMessage error={reset.error} title="The password was not reset." change />
+        ) : null}
         <DialogFooter>
           <AlertDialogCancel disabled={reset.isPending}>Cancel</AlertDialogCancel>
           <Button variant="primary" onClick={confirm} disabled={reset.isPending}>

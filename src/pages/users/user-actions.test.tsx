@@ -25,7 +25,9 @@ describe('delete rules', () => {
     const deleteReporting = screen.getByRole('button', { name: 'Delete user reporting' });
     expect(deleteReporting).toHaveAttribute('aria-disabled', 'true');
     expect(deleteReporting).toHaveAccessibleDescription(/owns database analytics/);
-    expect(screen.getByRole('button', { name: 'Delete user demo' })).toHaveAccessibleDescription(/owns database neondb/);
+    expect(screen.getByRole('button', { name: 'Delete user demo' })).toHaveAccessibleDescription(
+      /owns database neondb/,
+    );
 
     const deleteWeb = screen.getByRole('button', { name: 'Delete user web_access' });
     const resetWeb = screen.getByRole('button', { name: 'Reset password of web_access' });
@@ -38,7 +40,9 @@ describe('delete rules', () => {
     deleteWeb.focus();
     deleteWeb.click();
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Delete user sally' })).not.toHaveAttribute('aria-disabled');
+    expect(screen.getByRole('button', { name: 'Delete user sally' })).not.toHaveAttribute(
+      'aria-disabled',
+    );
   });
 });
 
@@ -52,24 +56,35 @@ describe('Delete', () => {
 
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Delete user sally' })).toHaveFocus());
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Delete user sally' })).toHaveFocus(),
+    );
 
     await user.keyboard('{Enter}');
     const again = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
     await user.click(within(again).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
-    await waitFor(() => expect(screen.queryByRole('rowheader', { name: /^sally/ })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('rowheader', { name: /^sally/ })).not.toBeInTheDocument(),
+    );
     // Its row is gone, so focus lands on New User rather than on nothing.
     await waitFor(() => expect(screen.getByRole('button', { name: 'New User' })).toHaveFocus());
   });
 
   it('stays open with Neon’s message when the delete is refused', async () => {
     const { user } = await openPage();
-    await server.fault({ method: 'DELETE', path: '/projects/*/branches/*/roles/*', status: 500, message: 'cannot drop role sally right now' });
+    await server.fault({
+      method: 'DELETE',
+      path: '/projects/*/branches/*/roles/*',
+      status: 500,
+      message: 'cannot drop role sally right now',
+    });
     await user.click(screen.getByRole('button', { name: 'Delete user sally' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('cannot drop role sally right now');
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'cannot drop role sally right now',
+    );
     expect(screen.getByRole('alertdialog', { name: 'Delete user sally?' })).toBeInTheDocument();
     // The modal hides the page from assistive tech, hence hidden: true.
     expect(screen.getByRole('rowheader', { name: /^sally/, hidden: true })).toBeInTheDocument();
@@ -78,7 +93,9 @@ describe('Delete', () => {
   it('shows the server’s refusal for an owner deleted behind the page’s back', async () => {
     const { user } = await openPage();
     // Another client makes sally own a database after the page loaded its lists.
-    const { branches } = await server.api<{ branches: Array<{ id: string; default: boolean }> }>(`/projects/${projectId}/branches`);
+    const { branches } = await server.api<{ branches: Array<{ id: string; default: boolean }> }>(
+      `/projects/${projectId}/branches`,
+    );
     const main = branches.find((b) => b.default)!;
     await user.click(screen.getByRole('button', { name: 'Delete user sally' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
@@ -95,7 +112,9 @@ describe('Reset password', () => {
   it('confirms with "Sure, reset", then shows the new password once', async () => {
     const { user } = await openPage();
     await user.click(screen.getByRole('button', { name: 'Reset password of sally' }));
-    const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of sally?' });
+    const confirm = await screen.findByRole('alertdialog', {
+      name: 'Reset the password of sally?',
+    });
     expect(within(confirm).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
 
@@ -106,18 +125,28 @@ describe('Reset password', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(document.body.innerHTML).not.toContain(password);
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Reset password of sally' })).toHaveFocus());
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Reset password of sally' })).toHaveFocus(),
+    );
   });
 
   it('shows a failed operation on the row instead of swallowing it', async () => {
     const { user } = await openPage();
-    await server.fault({ method: 'POST', path: '/projects/*/branches/*/roles/*/reset_password', fail_operations: 'compute did not apply the config' });
+    await server.fault({
+      method: 'POST',
+      path: '/projects/*/branches/*/roles/*/reset_password',
+      fail_operations: 'compute did not apply the config',
+    });
     await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
-    const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of casey?' });
+    const confirm = await screen.findByRole('alertdialog', {
+      name: 'Reset the password of casey?',
+    });
     await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
     const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
-    expect(await screen.findByText(/Last change failed: compute did not apply the config/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Last change failed: compute did not apply the config/),
+    ).toBeInTheDocument();
   });
 });
 
@@ -128,16 +157,25 @@ describe('operations', () => {
     projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
     const { user } = await openPage();
     await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
-    const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of casey?' });
+    const confirm = await screen.findByRole('alertdialog', {
+      name: 'Reset the password of casey?',
+    });
     await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
     const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
 
     // The row (behind the modal, hence queried by text) shows progress at once.
     const row = screen.getByRole('rowheader', { name: /^casey/, hidden: true }).closest('tr')!;
     expect(await within(row).findByText(/Applying changes/)).toBeInTheDocument();
-    expect(within(row).getByRole('button', { name: 'Delete user casey', hidden: true })).toHaveAttribute('aria-disabled', 'true');
+    expect(
+      within(row).getByRole('button', { name: 'Delete user casey', hidden: true }),
+    ).toHaveAttribute('aria-disabled', 'true');
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
-    await waitFor(() => expect(within(row).queryByText(/Applying changes/)).not.toBeInTheDocument(), { timeout: 10_000 });
-    expect(within(row).getByRole('button', { name: 'Delete user casey' })).not.toHaveAttribute('aria-disabled');
+    await waitFor(
+      () => expect(within(row).queryByText(/Applying changes/)).not.toBeInTheDocument(),
+      { timeout: 10_000 },
+    );
+    expect(within(row).getByRole('button', { name: 'Delete user casey' })).not.toHaveAttribute(
+      'aria-disabled',
+    );
   });
 });

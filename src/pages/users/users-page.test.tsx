@@ -16,7 +16,9 @@ async function projectId(): Promise<string> {
 }
 
 function rowOf(name: string) {
-  return screen.getByRole('rowheader', { name: new RegExp(`^${name}(\\s|$)`) }).closest('tr') as HTMLElement;
+  return screen
+    .getByRole('rowheader', { name: new RegExp(`^${name}(\\s|$)`) })
+    .closest('tr') as HTMLElement;
 }
 
 describe('users page', () => {
@@ -48,13 +50,17 @@ describe('branches and routes', () => {
     );
     const dev = branches.find((b) => b.name === 'dev')!;
     expect(new URLSearchParams(window.location.search).get('branch')).toBe(dev.id);
-    await waitFor(() => expect(screen.queryByRole('rowheader', { name: /^thomas/ })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('rowheader', { name: /^thomas/ })).not.toBeInTheDocument(),
+    );
     expect(rowOf('sally')).toBeInTheDocument();
   });
 
   it('opens a deep link on a branch', async () => {
     const p = await projectId();
-    const { branches } = await server.api<{ branches: Array<{ id: string; name: string }> }>(`/projects/${p}/branches`);
+    const { branches } = await server.api<{ branches: Array<{ id: string; name: string }> }>(
+      `/projects/${p}/branches`,
+    );
     const dev = branches.find((b) => b.name === 'dev')!;
     renderConsole(`/projects/${p}/settings/users?branch=${dev.id}`);
     expect(await screen.findByRole('table', { name: 'Users on branch dev' })).toBeInTheDocument();
@@ -69,7 +75,9 @@ describe('branches and routes', () => {
   });
 
   it('shows a branch not found state for an unknown branch', async () => {
-    const { user } = renderConsole(`/projects/${await projectId()}/settings/users?branch=br-nope-nope-123456`);
+    const { user } = renderConsole(
+      `/projects/${await projectId()}/settings/users?branch=br-nope-nope-123456`,
+    );
     expect(await screen.findByRole('heading', { name: 'Branch not found' })).toBeInTheDocument();
     await user.click(screen.getByRole('link', { name: 'Show the default branch' }));
     expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
@@ -86,7 +94,9 @@ describe('search and sort', () => {
 
     await user.clear(screen.getByLabelText('Search'));
     await user.type(screen.getByLabelText('Search'), 'zzz');
-    expect(await screen.findByRole('heading', { name: 'No users match “zzz”' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'No users match “zzz”' }),
+    ).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear search' }));
 
     const sortByName = await screen.findByRole('button', { name: /^Name/ });
@@ -94,7 +104,10 @@ describe('search and sort', () => {
     const names = () =>
       screen.getAllByRole('rowheader').map((cell) => cell.querySelector('.role-name')?.textContent);
     await waitFor(() => expect(names()[0]).toBe('web_access'));
-    expect(screen.getByRole('columnheader', { name: /^Name/ })).toHaveAttribute('aria-sort', 'descending');
+    expect(screen.getByRole('columnheader', { name: /^Name/ })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
 
     await user.click(screen.getByRole('button', { name: /^Created/ }));
     // Newest first: thomas was created last.
@@ -104,7 +117,10 @@ describe('search and sort', () => {
 
 describe('projects and list states', () => {
   it('offers a project picker when there are several projects', async () => {
-    await server.api('/projects', { method: 'POST', body: JSON.stringify({ project: { name: 'second-project' } }) });
+    await server.api('/projects', {
+      method: 'POST',
+      body: JSON.stringify({ project: { name: 'second-project' } }),
+    });
     const { user } = renderConsole('/');
     expect(await screen.findByRole('heading', { name: 'Projects' })).toBeInTheDocument();
     await user.click(await screen.findByRole('link', { name: /second-project/ }));
@@ -113,14 +129,27 @@ describe('projects and list states', () => {
   });
 
   it('retries a 503 before showing anything, and shows a designed error state with a retry', async () => {
-    await server.fault({ method: 'GET', path: '/projects/*/branches/*/roles', status: 503, count: 1, retry_after: 0 });
+    await server.fault({
+      method: 'GET',
+      path: '/projects/*/branches/*/roles',
+      status: 503,
+      count: 1,
+      retry_after: 0,
+    });
     const first = renderConsole(`/projects/${await projectId()}/settings/users`);
     expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
     first.unmount();
 
-    await server.fault({ method: 'GET', path: '/projects/*/branches/*/roles', status: 500, message: 'roles are unavailable' });
+    await server.fault({
+      method: 'GET',
+      path: '/projects/*/branches/*/roles',
+      status: 500,
+      message: 'roles are unavailable',
+    });
     const { user } = renderConsole(`/projects/${await projectId()}/settings/users`);
-    expect(await screen.findByRole('alert')).toHaveTextContent('Users could not be loaded. roles are unavailable');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Users could not be loaded. roles are unavailable',
+    );
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
   });
