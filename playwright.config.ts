@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 import {
   CHROMIUM_ARGS,
@@ -7,14 +6,9 @@ import {
   E2E_PORT,
   serverEnv,
 } from './e2e/support/settings.ts';
+import { NO_CHROMIUM } from './e2e/support/chromium.ts';
 
-if (!fs.existsSync(CHROMIUM_PATH)) {
-  throw new Error(
-    `The end-to-end suite needs Chromium at ${CHROMIUM_PATH}, and it is not there.\n` +
-      `  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y chromium\n` +
-      `  Elsewhere:     npx playwright install chromium, then CHROMIUM_PATH=<path to its chrome binary> npm test`,
-  );
-}
+if (!CHROMIUM_PATH) throw new Error(NO_CHROMIUM);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -12,6 +12,7 @@ import { benchBundle } from './bundle.ts';
 import { benchMemory, benchStartup } from './system.ts';
 import { benchPage } from './page.ts';
 import { ROOT } from './lib/processes.ts';
+import { CHROMIUM_PATH } from '../e2e/support/settings.ts';
 import { fmt, renderTable, verdict, type Row } from './lib/report.ts';
 
 const SUITES = ['api', 'memory', 'startup', 'bundle', 'page'] as const;
@@ -38,7 +39,7 @@ function machine() {
   const cpus = os.cpus();
   let chromium: string | undefined;
   try {
-    chromium = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'], {
+    chromium = execFileSync(CHROMIUM_PATH, ['--version'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();

@@ -1,3 +1,5 @@
+import { findChromium } from './chromium.ts';
+
 /**
  * Shared by playwright.config.ts and the specs. The key is fixed so the test runner (never
  * the browser) can call the API and the fault endpoint; it is not a secret.
@@ -7,7 +9,9 @@ export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_API_KEY = 'neon-local-e2e-key-4b1d0c9e7a';
 export const E2E_OPERATION_MS = 150;
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromium = findChromium();
+/** The browser every suite, bench and script drives; '' when none is installed (see findChromium). */
+export const CHROMIUM_PATH = 'path' in chromium ? chromium.path : '';
 
 /** STACK.md: what Debian's Chromium needs to run headless in containers and CI. */
 export const CHROMIUM_ARGS = [
