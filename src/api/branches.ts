@@ -1,18 +1,34 @@
 import { queryOptions } from '@tanstack/react-query';
-import { listProjectBranches } from '@neon/sdk/raw';
+import { listProjectBranches, type Branch } from '@neon/sdk/raw';
 import { neonClient } from '@/api/neon-client';
 
+// Neon serves at most 100 branches a page (neonctl walks `pagination.next` for the same reason).
+const BRANCHES_PAGE_SIZE = 100;
+
 export const branchQueries = {
+  /** Every branch of the project: the pages are walked here, so the list is whole. */
   list: (projectId: string) =>
     queryOptions({
       queryKey: ['projects', projectId, 'branches'],
-      queryFn: ({ signal }) =>
-        listProjectBranches({
-          client: neonClient(),
-          path: { project_id: projectId },
-          signal,
-          throwOnError: true,
-        }),
+      queryFn: async ({ signal }) => {
+        const branches: Branch[] = [];
+        let cursor: string | undefined;
+        for (;;) {
+          const page = await listProjectBranches({
+            client: neonClient(),
+            path: { project_id: projectId },
+            query: { limit: BRANCHES_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+            signal,
+            throwOnError: true,
+          });
+          branches.push(...page.branches);
+          const next = page.pagination?.next;
+          // A repeated cursor would loop forever: stop as on a last page.
+          if (!next || next === cursor || page.branches.length === 0) break;
+          cursor = next;
+        }
+        return { branches };
+      },
       select: (data) => data.branches,
     }),
 };
