@@ -52,11 +52,11 @@ export default defineConfig({
       output: {
         codeSplitting: {
           // One long-cached vendor chunk for what every page needs; Radix stays with the
-          // lazily loaded dialogs.
+          // lazily loaded dialogs, infinite queries with the lazily loaded projects page.
           groups: [
             {
               name: 'vendor',
-              test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack|@neon)[\\/]/,
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack|@neon)[\\/](?!.*(useInfiniteQuery|infiniteQueryObserver))/,
             },
           ],
         },
