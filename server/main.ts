@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from './config.ts';
 import { createApp } from './app.ts';
-import { answerUnparsableRequests } from './client-errors.ts';
+import { answerUnparsableRequests } from './http/unparsable-requests.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 

@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../server/config.ts';
 import { createApp, type Log } from '../server/app.ts';
-import { SESSION_COOKIE, sessionToken } from '../server/auth.ts';
-import { answerUnparsableRequests } from '../server/client-errors.ts';
-import type { Store } from '../server/local/store.ts';
+import { SESSION_COOKIE, sessionToken } from '../server/http/auth.ts';
+import { answerUnparsableRequests } from '../server/http/unparsable-requests.ts';
+import type { Store } from '../server/local/store/store.ts';
 
 export interface LocalServer {
   url: string;

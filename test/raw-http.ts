@@ -69,18 +69,35 @@ export function sendBytes(base: string, head: string): Promise<Raw> {
     const socket = net.connect(Number(url.port), url.hostname, () =>
       socket.write(`${head}\r\nConnection: close\r\n\r\n`),
     );
-    let data = '';
-    socket.on('data', (c) => (data += c.toString()));
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
     socket.on('error', reject);
     socket.on('end', () => {
-      const [top = '', ...rest] = data.split('\r\n\r\n');
+      const data = Buffer.concat(received);
+      const split = data.indexOf('\r\n\r\n');
+      const top = (split === -1 ? data : data.subarray(0, split)).toString();
+      const body = split === -1 ? Buffer.alloc(0) : data.subarray(split + 4);
       const [statusLine = '', ...lines] = top.split('\r\n');
       const headers: http.IncomingHttpHeaders = {};
       for (const line of lines)
         headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line
           .slice(line.indexOf(':') + 1)
           .trim();
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, text: rest.join('\r\n\r\n') });
+      // Whether Node streams an answer (chunked) or sends its length depends on timing.
+      const text = (headers['transfer-encoding'] === 'chunked' ? unchunk(body) : body).toString();
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, text });
     });
   });
+}
+
+function unchunk(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = raw.indexOf('\r\n', at);
+    const size = Number.parseInt(raw.subarray(at, eol).toString(), 16);
+    if (!(size > 0)) return Buffer.concat(parts);
+    parts.push(raw.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
 }

@@ -1,4 +1,4 @@
-import { Store } from '../../server/local/store.ts';
+import { Store } from '../../server/local/store/store.ts';
 
 export interface BenchData {
   projectId: string;

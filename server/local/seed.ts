@@ -1,4 +1,4 @@
-import type { Store } from './store.ts';
+import type { Store } from './store/store.ts';
 
 const DAY = 86_400_000;
 

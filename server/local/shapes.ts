@@ -1,6 +1,13 @@
 // Renders stored rows as the JSON of Neon's OpenAPI spec (required fields always present).
-import type { BranchRow, DatabaseRow, EndpointRow, ProjectRow, RoleRow } from './store.ts';
-import { operationStatus, operationUpdatedAt, type OperationRow } from './operations.ts';
+import type {
+  BranchRow,
+  DatabaseRow,
+  EndpointRow,
+  OperationRow,
+  ProjectRow,
+  RoleRow,
+} from './store/rows.ts';
+import { operationStatus, operationUpdatedAt } from './operations-engine.ts';
 import { formatLsn } from './lsn.ts';
 
 /** RFC 3339 at second precision, as Neon prints its timestamps. */

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ApiEnv, LocalContext } from '../context.ts';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
-import { parseQuery, readBody } from '../validation.ts';
-import { badRequest } from '../errors.ts';
+import { parseQuery, readBody } from '../../http/read-request.ts';
+import { badRequest } from '../../http/errors.ts';
 import { parseLsn } from '../lsn.ts';
-import type { BranchPoint } from '../store.ts';
+import type { BranchPoint } from '../store/branch-history.ts';
 
 const listQuery = z.object({
   search: z.string().optional(),
@@ -92,17 +93,13 @@ export function branchRoutes({ store, now }: LocalContext) {
         const body = await readBody(c, createBody, { optional: true });
         const projectId = c.req.param('projectId');
         const project = store.project(projectId);
-        const created = store.createBranch(
-          projectId,
-          {
-            name: body.branch.name,
-            parentId: body.branch.parent_id || undefined,
-            point: branchPoint(body.branch.parent_lsn, body.branch.parent_timestamp),
-            protected: body.branch.protected,
-            endpoints: body.endpoints,
-          },
-          { failOperationsWith: c.get('failOperationsWith') },
-        );
+        const created = store.createBranch(projectId, {
+          name: body.branch.name,
+          parentId: body.branch.parent_id || undefined,
+          point: branchPoint(body.branch.parent_lsn, body.branch.parent_timestamp),
+          protected: body.branch.protected,
+          endpoints: body.endpoints,
+        });
         const { branch, endpoints, roles, databases } = created.value;
         const host = endpoints[0] ? shape.endpoint(endpoints[0], project).host : undefined;
         c.header('Cache-Control', 'no-store');
@@ -138,9 +135,7 @@ export function branchRoutes({ store, now }: LocalContext) {
         });
       })
       .delete('/projects/:projectId/branches/:branchId', (c) => {
-        const deleted = store.deleteBranch(c.req.param('projectId'), c.req.param('branchId'), {
-          failOperationsWith: c.get('failOperationsWith'),
-        });
+        const deleted = store.deleteBranch(c.req.param('projectId'), c.req.param('branchId'));
         if (!deleted.value) return c.body(null, 204);
         return c.json({
           branch: shape.branch(deleted.value),

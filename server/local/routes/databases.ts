@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ApiEnv, LocalContext } from '../context.ts';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
-import { databaseNameProblem, readBody } from '../validation.ts';
+import { readBody } from '../../http/read-request.ts';
+import { databaseName } from '../names.ts';
 
 const createBody = z.object({
   database: z.object({
-    name: z.string().superRefine((name, ctx) => {
-      const problem = databaseNameProblem(name);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    name: databaseName,
     owner_name: z.string().min(1),
   }),
 });
@@ -24,12 +23,10 @@ export function databaseRoutes({ store, now }: LocalContext) {
     })
     .post('/projects/:projectId/branches/:branchId/databases', async (c) => {
       const { database } = await readBody(c, createBody);
-      const created = store.createDatabase(
-        c.req.param('projectId'),
-        c.req.param('branchId'),
-        { name: database.name, owner: database.owner_name },
-        { failOperationsWith: c.get('failOperationsWith') },
-      );
+      const created = store.createDatabase(c.req.param('projectId'), c.req.param('branchId'), {
+        name: database.name,
+        owner: database.owner_name,
+      });
       return c.json(
         {
           database: shape.database(created.value),
@@ -51,9 +48,6 @@ export function databaseRoutes({ store, now }: LocalContext) {
         c.req.param('projectId'),
         c.req.param('branchId'),
         c.req.param('databaseName'),
-        {
-          failOperationsWith: c.get('failOperationsWith'),
-        },
       );
       if (!deleted.value) return c.body(null, 204);
       return c.json({

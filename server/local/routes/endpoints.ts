@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import type { ApiEnv, LocalContext } from '../context.ts';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
 
 export function endpointRoutes({ store }: LocalContext) {

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ApiEnv, LocalContext } from '../context.ts';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
-import { parseQuery } from '../validation.ts';
+import { parseQuery } from '../../http/read-request.ts';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ApiEnv, LocalContext } from '../context.ts';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
-import { parseQuery, readBody, roleName, databaseNameProblem } from '../validation.ts';
-import { badRequest } from '../errors.ts';
+import { parseQuery, readBody } from '../../http/read-request.ts';
+import { roleName, databaseNameProblem } from '../names.ts';
+import { badRequest } from '../../http/errors.ts';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(400).default(10),
@@ -59,19 +61,16 @@ export function projectRoutes({ store, account, now }: LocalContext) {
         const databaseName = input.branch?.database_name ?? 'neondb';
         const problem = databaseNameProblem(databaseName);
         if (problem) throw badRequest(problem);
-        const created = store.createProject(
-          {
-            name: input.name,
-            regionId: input.region_id,
-            pgVersion: input.pg_version,
-            storePasswords: input.store_passwords,
-            historyRetentionSeconds: input.history_retention_seconds,
-            branchName: input.branch?.name,
-            roleName: input.branch?.role_name ?? account.login,
-            databaseName,
-          },
-          { failOperationsWith: c.get('failOperationsWith') },
-        );
+        const created = store.createProject({
+          name: input.name,
+          regionId: input.region_id,
+          pgVersion: input.pg_version,
+          storePasswords: input.store_passwords,
+          historyRetentionSeconds: input.history_retention_seconds,
+          branchName: input.branch?.name,
+          roleName: input.branch?.role_name ?? account.login,
+          databaseName,
+        });
         const { project, branch } = created.value;
         const endpoints = store.listEndpoints(project.id, branch.id);
         const roles = store.listRoles(project.id, branch.id);

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ApiEnv, LocalContext } from '../context.ts';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
-import { readBody, roleName } from '../validation.ts';
-import { ApiError } from '../errors.ts';
+import { VersionedCache } from '../versioned-cache.ts';
+import { readBody } from '../../http/read-request.ts';
+import { roleName } from '../names.ts';
+import { ApiError } from '../../http/errors.ts';
 
 const createBody = z.object({
   role: z.object({ name: roleName, no_login: z.boolean().optional() }),
@@ -12,11 +15,13 @@ const createBody = z.object({
 const ROLE = '/projects/:projectId/branches/:branchId/roles/:roleName';
 
 export function roleRoutes({ store, now }: LocalContext) {
+  // The list's JSON per branch, until the next write: the hottest response of the page.
+  const listBodies = new VersionedCache<string>(() => store.version);
   return new Hono<ApiEnv>()
     .get('/projects/:projectId/branches/:branchId/roles', (c) => {
       const branchId = c.req.param('branchId');
       const roles = store.listRoles(c.req.param('projectId'), branchId);
-      const body = store.memo(`roles json ${branchId}`, () =>
+      const body = listBodies.get(branchId, () =>
         JSON.stringify({ roles: roles.map((r) => shape.role(r)) }),
       );
       return c.body(body, 200, { 'Content-Type': 'application/json' });
@@ -27,9 +32,6 @@ export function roleRoutes({ store, now }: LocalContext) {
         c.req.param('projectId'),
         c.req.param('branchId'),
         role.name,
-        {
-          failOperationsWith: c.get('failOperationsWith'),
-        },
       );
       c.header('Cache-Control', 'no-store');
       return c.json(
@@ -53,9 +55,6 @@ export function roleRoutes({ store, now }: LocalContext) {
         c.req.param('projectId'),
         c.req.param('branchId'),
         c.req.param('roleName'),
-        {
-          failOperationsWith: c.get('failOperationsWith'),
-        },
       );
       if (!deleted.value) return c.body(null, 204);
       return c.json({
@@ -69,9 +68,6 @@ export function roleRoutes({ store, now }: LocalContext) {
         c.req.param('projectId'),
         c.req.param('branchId'),
         c.req.param('roleName'),
-        {
-          failOperationsWith: c.get('failOperationsWith'),
-        },
       );
       c.header('Cache-Control', 'no-store');
       return c.json({

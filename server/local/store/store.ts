@@ -1,72 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { migrate } from './migrations.ts';
-import { OperationsEngine, type OperationPlan, type OperationRow } from './operations.ts';
-import { badRequest, conflict, notFound, unprocessable } from './errors.ts';
-import * as ids from './ids.ts';
-import { formatLsn } from './lsn.ts';
+import type Database from 'better-sqlite3';
+import { OperationsEngine, type OperationPlan } from '../operations-engine.ts';
+import { VersionedCache } from '../versioned-cache.ts';
+import * as ids from '../ids.ts';
+import { Sqlite } from './sqlite.ts';
+import { BranchHistory, type BranchPoint } from './branch-history.ts';
+import { conflict, invalid, notFound, unprocessable } from './store-error.ts';
+import type {
+  BranchRow,
+  DatabaseRow,
+  EndpointRow,
+  OperationRow,
+  ProjectRow,
+  RoleRow,
+} from './rows.ts';
 
-export interface ProjectRow {
-  id: string;
-  name: string;
-  region_id: string;
-  pg_version: number;
-  store_passwords: number;
-  history_retention_seconds: number;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface BranchRow {
-  id: string;
-  project_id: string;
-  name: string;
-  parent_id: string | null;
-  parent_lsn: number | null;
-  parent_timestamp: number | null;
-  is_default: number;
-  protected: number;
-  init_lsn: number;
-  head_lsn: number;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface EndpointRow {
-  id: string;
-  project_id: string;
-  branch_id: string;
-  type: 'read_write' | 'read_only';
-  created_at: number;
-  updated_at: number;
-}
-
-export interface RoleRow {
-  seq: number;
-  branch_id: string;
-  name: string;
-  password: string | null;
-  protected: number;
-  created_at: number;
-  updated_at: number;
-  created_lsn: number;
-  deleted_at: number | null;
-  deleted_lsn: number | null;
-}
-
-export interface DatabaseRow {
-  id: number;
-  branch_id: string;
-  name: string;
-  owner_name: string;
-  created_at: number;
-  updated_at: number;
-  created_lsn: number;
-  deleted_at: number | null;
-  deleted_lsn: number | null;
-}
+export type { BranchPoint };
 
 export interface StoreOptions {
   /** Directory for the SQLite file, or ':memory:'. */
@@ -74,9 +23,6 @@ export interface StoreOptions {
   operationMs: number;
   now?: () => number;
 }
-
-/** The point of the parent a child branch starts from. */
-export type BranchPoint = { lsn: number } | { timestamp: number } | undefined;
 
 export interface CreateBranchInput {
   name?: string;
@@ -104,8 +50,6 @@ export interface Mutation<T> {
 }
 
 export interface MutationOptions {
-  /** Fault injection: the operations this mutation starts end as failed. */
-  failOperationsWith?: string;
   /** When the change happens; only the demo seed writes history in the past. */
   at?: number;
 }
@@ -113,78 +57,56 @@ export interface MutationOptions {
 const PROTECTED_SYSTEM_ROLE = 'web_access';
 
 /**
- * The local API's durable state: SQL, transactions and the rules of the data, no HTTP.
- * Every public method that writes runs in one transaction, so a request's changes are
- * committed whole (WAL, synchronous=FULL) before the route answers, or not at all.
+ * The local API's data and its rules: projects, branches, roles, databases and the
+ * operations they start. Each public method that writes runs in one transaction, so a
+ * request's changes are committed whole before the route answers, or not at all. Refusals
+ * are `StoreError`s in the data's terms; HTTP is the routes' business.
  */
 export class Store {
-  readonly db: Database.Database;
   readonly operations: OperationsEngine;
+  private readonly sql: Sqlite;
+  private readonly history: BranchHistory;
   private readonly now: () => number;
-  private readonly stmts = new Map<string, Database.Statement>();
-  /**
-   * Values derived from the data as last read (each branch's live roles, the list's JSON):
-   * the role list is the hottest read, and turning rows into objects and JSON costs more
-   * than the query. Every write goes through `transaction()`, which forgets them all when it
-   * ends, committed or rolled back.
-   */
-  private readonly memos = new Map<string, unknown>();
+  /** Each branch's live roles, the hottest read. */
+  private readonly liveRoles: VersionedCache<readonly RoleRow[]>;
 
   constructor(options: StoreOptions) {
     this.now = options.now ?? Date.now;
-    if (options.dataDir === ':memory:') {
-      this.db = new Database(':memory:');
-    } else {
-      fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-      this.db = new Database(path.join(options.dataDir, 'neon-local.sqlite'));
-      this.db.pragma('journal_mode = WAL');
-    }
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-    this.operations = new OperationsEngine(this.db, options.operationMs, this.now);
+    this.sql = new Sqlite(options.dataDir);
+    this.history = new BranchHistory(this.sql);
+    this.operations = new OperationsEngine(this.sql.db, options.operationMs, this.now);
+    this.liveRoles = new VersionedCache(() => this.sql.version);
+  }
+
+  /** The SQLite handle, for tests that compare everything stored. */
+  get db(): Database.Database {
+    return this.sql.db;
+  }
+
+  /** Moves whenever a write ends: what is derived from the data may be kept until then. */
+  get version(): number {
+    return this.sql.version;
   }
 
   close(): void {
-    this.db.close();
-  }
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+    this.sql.close();
   }
 
   private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.stmt(sql).all(...params) as T[];
+    return this.sql.all<T>(sql, ...params);
   }
 
   private get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.stmt(sql).get(...params) as T | undefined;
+    return this.sql.get<T>(sql, ...params);
   }
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.stmt(sql).run(...params);
+    return this.sql.run(sql, ...params);
   }
 
+  /** Several writes as one: the bench seed writes thousands of roles in one commit. */
   transaction<T>(fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } finally {
-      this.memos.clear();
-    }
-  }
-
-  /** `compute()`, remembered under `key` until the next write. */
-  memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
-    const value = compute();
-    this.memos.set(key, value);
-    return value;
+    return this.sql.transaction(fn);
   }
 
   // ---- meta ----
@@ -258,7 +180,7 @@ export class Store {
           { action: 'create_timeline', branchId: branch.id },
           { action: 'start_compute', branchId: branch.id, endpointId: endpoint.id },
         ],
-        options,
+        options.at,
       );
       return { value: { project, branch: this.branchById(branch.id) }, operations };
     });
@@ -324,59 +246,8 @@ export class Store {
        VALUES (@id, @project_id, @name, @parent_id, @parent_lsn, @parent_timestamp, @is_default, @protected, @init_lsn, @head_lsn, @created_at, @updated_at)`,
       row,
     );
-    this.run(
-      `INSERT INTO branch_lsns (branch_id, lsn, at) VALUES (?, ?, ?)`,
-      row.id,
-      row.init_lsn,
-      b.at,
-    );
+    this.history.record(row.id, row.init_lsn, b.at);
     return row;
-  }
-
-  /** Moves a branch's WAL position forward, as any write to it would, and returns the new LSN. */
-  private advance(branch: BranchRow, at: number): number {
-    const lsn = this.get<{ head_lsn: number }>(
-      `SELECT head_lsn FROM branches WHERE id = ?`,
-      branch.id,
-    )!.head_lsn;
-    const next = lsn + 0x100 + randomInt(0x800) * 8;
-    this.run(`UPDATE branches SET head_lsn = ? WHERE id = ?`, next, branch.id);
-    this.run(`INSERT INTO branch_lsns (branch_id, lsn, at) VALUES (?, ?, ?)`, branch.id, next, at);
-    return next;
-  }
-
-  /** Resolves a point on the parent to both its LSN and its time, refusing points outside its history. */
-  private resolvePoint(
-    parent: BranchRow,
-    point: BranchPoint,
-    now: number,
-  ): { lsn: number; timestamp: number } {
-    if (!point) return { lsn: parent.head_lsn, timestamp: now };
-    if ('lsn' in point) {
-      if (point.lsn < parent.init_lsn || point.lsn > parent.head_lsn) {
-        throw badRequest(
-          `parent_lsn ${formatLsn(point.lsn)} is outside the history of branch ${parent.id} (${formatLsn(parent.init_lsn)} to ${formatLsn(parent.head_lsn)})`,
-        );
-      }
-      const at = this.get<{ at: number }>(
-        `SELECT at FROM branch_lsns WHERE branch_id = ? AND lsn <= ? ORDER BY lsn DESC LIMIT 1`,
-        parent.id,
-        point.lsn,
-      )!.at;
-      return { lsn: point.lsn, timestamp: at };
-    }
-    if (point.timestamp > now) throw badRequest('parent_timestamp is in the future');
-    if (point.timestamp < parent.created_at) {
-      throw badRequest(
-        `parent_timestamp is before branch ${parent.id} was created (${new Date(parent.created_at).toISOString()})`,
-      );
-    }
-    const lsn = this.get<{ lsn: number }>(
-      `SELECT lsn FROM branch_lsns WHERE branch_id = ? AND at <= ? ORDER BY lsn DESC LIMIT 1`,
-      parent.id,
-      point.timestamp,
-    )!.lsn;
-    return { lsn, timestamp: point.timestamp };
   }
 
   createBranch(
@@ -396,7 +267,7 @@ export class Store {
       const parent = input.parentId
         ? this.branch(projectId, input.parentId)
         : this.defaultBranch(projectId);
-      const point = this.resolvePoint(parent, input.point, now);
+      const point = this.history.resolvePoint(parent, input.point, now);
       const branch = this.insertBranch({
         projectId,
         name: input.name ?? `br-${ids.branchId().slice(3)}`,
@@ -406,34 +277,14 @@ export class Store {
         lsn: point.lsn,
         at: now,
       });
-      // Copy what existed on the parent at that point, keeping names, passwords and dates.
-      this.run(
-        `INSERT INTO roles (branch_id, name, password, protected, created_at, updated_at, created_lsn)
-         SELECT ?, name, password, protected, created_at, updated_at, ? FROM roles
-         WHERE branch_id = ? AND created_lsn <= ? AND (deleted_lsn IS NULL OR deleted_lsn > ?) ORDER BY seq`,
-        branch.id,
-        point.lsn,
-        parent.id,
-        point.lsn,
-        point.lsn,
-      );
-      this.run(
-        `INSERT INTO databases (branch_id, name, owner_name, created_at, updated_at, created_lsn)
-         SELECT ?, name, owner_name, created_at, updated_at, ? FROM databases
-         WHERE branch_id = ? AND created_lsn <= ? AND (deleted_lsn IS NULL OR deleted_lsn > ?) ORDER BY id`,
-        branch.id,
-        point.lsn,
-        parent.id,
-        point.lsn,
-        point.lsn,
-      );
+      this.history.copyAt(parent.id, branch.id, point.lsn);
       const endpoints = input.endpoints.map((e) =>
         this.insertEndpoint(projectId, branch.id, e.type, now),
       );
       const plans: OperationPlan[] = [{ action: 'create_branch', branchId: branch.id }];
       for (const e of endpoints)
         plans.push({ action: 'start_compute', branchId: branch.id, endpointId: e.id });
-      const operations = this.operations.schedule(projectId, plans, options);
+      const operations = this.operations.schedule(projectId, plans, options.at);
       return {
         value: {
           branch,
@@ -491,7 +342,7 @@ export class Store {
       }));
       plans.push({ action: 'delete_timeline', branchId });
       this.run(`DELETE FROM branches WHERE id = ?`, branchId);
-      const operations = this.operations.schedule(projectId, plans, options);
+      const operations = this.operations.schedule(projectId, plans, options.at);
       return { value: branch, operations };
     });
   }
@@ -554,7 +405,7 @@ export class Store {
     return this.operations.schedule(
       branch.project_id,
       [{ action: 'apply_config', branchId: branch.id, endpointId: endpoint.id }],
-      options,
+      options.at,
     );
   }
 
@@ -562,7 +413,7 @@ export class Store {
 
   listRoles(projectId: string, branchId: string): readonly RoleRow[] {
     this.branch(projectId, branchId);
-    return this.memo(`roles ${branchId}`, () =>
+    return this.liveRoles.get(branchId, () =>
       this.all<RoleRow>(
         `SELECT * FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`,
         branchId,
@@ -593,7 +444,7 @@ export class Store {
     if (this.liveRole(branch.id, name))
       throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
     const lsn =
-      o.advance === false ? this.branchById(branch.id).head_lsn : this.advance(branch, o.at);
+      o.advance === false ? this.history.head(branch.id) : this.history.advance(branch.id, o.at);
     const info = this.run(
       `INSERT INTO roles (branch_id, name, password, protected, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       branch.id,
@@ -656,7 +507,7 @@ export class Store {
       }
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
-      const lsn = this.advance(branch, now);
+      const lsn = this.history.advance(branch.id, now);
       this.run(
         `UPDATE roles SET deleted_at = ?, deleted_lsn = ? WHERE seq = ?`,
         now,
@@ -682,7 +533,7 @@ export class Store {
         );
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
-      this.advance(branch, now);
+      this.history.advance(branch.id, now);
       this.run(
         `UPDATE roles SET password = ?, updated_at = ? WHERE seq = ?`,
         ids.password(),
@@ -734,8 +585,8 @@ export class Store {
       throw conflict(`database ${JSON.stringify(name)} already exists on branch ${branch.id}`);
     }
     if (!this.liveRole(branch.id, owner))
-      throw badRequest(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
-    const lsn = advance ? this.advance(branch, at) : this.branchById(branch.id).head_lsn;
+      throw invalid(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
+    const lsn = advance ? this.history.advance(branch.id, at) : this.history.head(branch.id);
     const info = this.run(
       `INSERT INTO databases (branch_id, name, owner_name, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?)`,
       branch.id,
@@ -789,7 +640,7 @@ export class Store {
       }
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
-      const lsn = this.advance(branch, now);
+      const lsn = this.history.advance(branch.id, now);
       this.run(
         `UPDATE databases SET deleted_at = ?, deleted_lsn = ? WHERE id = ?`,
         now,

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { requestId } from './local/ids.ts';
+import { randomUUID } from 'node:crypto';
 
 /**
  * Node answers a request it cannot parse (a URL or headers over its 16 KB limit, broken
@@ -24,7 +24,7 @@ export function answerUnparsableRequests(server: Server): void {
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
           : [400, 'Bad Request', 'BAD_REQUEST', 'the request is not valid HTTP'];
-    const body = JSON.stringify({ code, message, request_id: requestId() });
+    const body = JSON.stringify({ code, message, request_id: randomUUID() });
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,

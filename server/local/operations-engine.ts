@@ -1,29 +1,9 @@
 import type Database from 'better-sqlite3';
-import { locked } from './errors.ts';
+import { locked } from './store/store-error.ts';
 import { operationId } from './ids.ts';
-
-export type OperationAction =
-  | 'apply_config'
-  | 'create_branch'
-  | 'create_timeline'
-  | 'start_compute'
-  | 'suspend_compute'
-  | 'delete_timeline';
+import type { OperationAction, OperationRow } from './store/rows.ts';
 
 export type OperationStatus = 'scheduling' | 'running' | 'finished' | 'failed';
-
-export interface OperationRow {
-  seq: number;
-  id: string;
-  project_id: string;
-  branch_id: string | null;
-  endpoint_id: string | null;
-  action: OperationAction;
-  created_at: number;
-  start_at: number;
-  finish_at: number;
-  error: string | null;
-}
 
 export interface OperationPlan {
   action: OperationAction;
@@ -39,6 +19,8 @@ export interface OperationPlan {
 export class OperationsEngine {
   private readonly insert: Database.Statement;
   private readonly busy: Database.Statement;
+  /** Armed by fault injection: project id (undefined: any project) → the error to end with. */
+  private readonly failures = new Map<string | undefined, string>();
 
   constructor(
     db: Database.Database,
@@ -54,34 +36,50 @@ export class OperationsEngine {
     );
   }
 
-  /** Throws Neon's 423 while an operation of the project has not finished. */
+  /** The 423 rule: nothing new may start while an operation of the project has not finished (Neon's message). */
   assertIdle(projectId: string, at = this.now()): void {
     if (this.busy.get(projectId, at)) throw locked();
   }
 
   /**
-   * Schedules operations to run one after another over the configured duration.
-   * `failOperationsWith` makes the last one end as failed (fault injection).
+   * Fault injection: the next operations scheduled in `projectId` (in any project when it is
+   * undefined) end as failed with `reason`; `undefined` disarms it.
    */
-  schedule(
-    projectId: string,
-    plans: readonly OperationPlan[],
-    { failOperationsWith: failWith, at }: { failOperationsWith?: string; at?: number } = {},
-  ): OperationRow[] {
-    const created = at ?? this.now();
+  failNext(projectId: string | undefined, reason: string | undefined): void {
+    if (reason === undefined) this.failures.delete(projectId);
+    else this.failures.set(projectId, reason);
+  }
+
+  private takeFailure(projectId: string): string | undefined {
+    for (const key of [projectId, undefined]) {
+      const reason = this.failures.get(key);
+      if (reason !== undefined) {
+        this.failures.delete(key);
+        return reason;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Schedules operations to run one after another over the configured duration; when
+   * fault injection armed a failure, the last one ends as failed.
+   */
+  schedule(projectId: string, plans: readonly OperationPlan[], at = this.now()): OperationRow[] {
+    const failWith = plans.length ? this.takeFailure(projectId) : undefined;
     const slice = plans.length ? this.durationMs / plans.length : 0;
     return plans.map((plan, index) => {
-      const begins = Math.round(created + slice * index);
+      const begins = Math.round(at + slice * index);
       const row: Omit<OperationRow, 'seq'> = {
         id: operationId(),
         project_id: projectId,
         branch_id: plan.branchId ?? null,
         endpoint_id: plan.endpointId ?? null,
         action: plan.action,
-        created_at: created,
+        created_at: at,
         // A short "scheduling" phase before each runs, as Neon shows.
         start_at: Math.round(begins + Math.min(50, slice / 5)),
-        finish_at: Math.round(created + slice * (index + 1)),
+        finish_at: Math.round(at + slice * (index + 1)),
         error: failWith && index === plans.length - 1 ? failWith : null,
       };
       const info = this.insert.run(row);

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
-import { ApiError } from './local/errors.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError, badRequest } from '../http/errors.ts';
 
-// Headers passed through each way; everything else (cookies, the caller's authorization) stays here.
+// Headers passed through each way; everything else (cookies, the caller's authorization) stays
+// here. The answer carries our own X-Request-ID, as every other answer of this server does.
 const REQUEST_HEADERS = ['accept', 'content-type', 'x-request-id'];
-const RESPONSE_HEADERS = ['content-type', 'retry-after', 'x-request-id'];
+const RESPONSE_HEADERS = ['content-type', 'retry-after'];
 
 /**
  * Refuses paths that could leave /api/v2 or confuse the upstream: dot segments (plain or
@@ -30,15 +32,15 @@ export function unsafeApiPath(rawPath: string): string | undefined {
 export function neonProxy(upstreamUrl: string, apiKey: string, fetchImpl: typeof fetch = fetch) {
   const upstream = new URL(upstreamUrl.replace(/\/+$/, ''));
   const base = upstream.pathname.replace(/\/+$/, '');
-  return new Hono().all('*', async (c) => {
+  return new Hono<ApiEnv>().all('*', async (c) => {
     const url = new URL(c.req.url);
     const problem = unsafeApiPath(url.pathname);
-    if (problem) throw new ApiError(400, 'BAD_REQUEST', `refused to forward this path: ${problem}`);
+    if (problem) throw badRequest(`refused to forward this path: ${problem}`);
     const target = new URL(upstream.origin);
     target.pathname = base + url.pathname.slice('/api/v2'.length);
     target.search = url.search;
     if (target.origin !== upstream.origin || !target.pathname.startsWith(`${base}/`)) {
-      throw new ApiError(400, 'BAD_REQUEST', 'refused to forward this path');
+      throw badRequest('refused to forward this path');
     }
     const headers = new Headers({ authorization: `Bearer ${apiKey}` });
     for (const name of REQUEST_HEADERS) {
@@ -63,7 +65,7 @@ export function neonProxy(upstreamUrl: string, apiKey: string, fetchImpl: typeof
         `the Neon API at ${upstream.origin} could not be reached`,
       );
     }
-    const out = new Headers({ 'cache-control': 'no-store' });
+    const out = new Headers({ 'cache-control': 'no-store', 'x-request-id': c.get('requestId') });
     for (const name of RESPONSE_HEADERS) {
       const value = response.headers.get(name);
       if (value) out.set(name, value);

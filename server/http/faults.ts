@@ -1,8 +1,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { z } from 'zod';
-import { ApiError } from './local/errors.ts';
-import { readBody } from './local/validation.ts';
+import { ApiError, forbidden } from './errors.ts';
+import { readBody } from './read-request.ts';
+import { requireAuth } from './auth.ts';
 
 const faultSchema = z
   .object({
@@ -36,10 +37,19 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/**
+ * Where `fail_operations` goes: the backend that runs operations (the local one) arms its
+ * next operations in `projectId` (any project when undefined, as for `POST /projects`) to
+ * fail with `reason`, and is disarmed with `undefined` when the request ends.
+ */
+export type FailOperations = (projectId: string | undefined, reason: string | undefined) => void;
+
 /** Faults armed for the next N matching API requests (tests of UIs against this server). */
 export class FaultInjector {
   private faults: Fault[] = [];
   private nextId = 1;
+
+  constructor(private readonly failOperations: FailOperations = () => {}) {}
 
   arm(input: z.output<typeof faultSchema>): Fault {
     const fault = {
@@ -70,12 +80,10 @@ export class FaultInjector {
   }
 
   /** Applies armed faults to /api/v2 requests. */
-  middleware(): MiddlewareHandler<{
-    Bindings: HttpBindings;
-    Variables: { failOperationsWith?: string };
-  }> {
+  middleware(): MiddlewareHandler<{ Bindings: HttpBindings }> {
     return async (c, next) => {
-      const fault = this.take(c.req.method, c.req.path.replace(/^\/api\/v2/, ''));
+      const apiPath = c.req.path.replace(/^\/api\/v2/, '');
+      const fault = this.take(c.req.method, apiPath);
       if (!fault) return next();
       if (fault.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
       const socket = c.env?.incoming?.socket;
@@ -98,16 +106,34 @@ export class FaultInjector {
           }[fault.status];
         throw new ApiError(fault.status, 'INJECTED_FAULT', message, headers);
       }
-      if (fault.fail_operations) c.set('failOperationsWith', fault.fail_operations);
-      await next();
+      if (fault.fail_operations) {
+        const projectId = /^\/projects\/([^/]+)(?:\/|$)/.exec(apiPath)?.[1];
+        this.failOperations(projectId, fault.fail_operations);
+        try {
+          await next();
+        } finally {
+          this.failOperations(projectId, undefined);
+        }
+      } else {
+        await next();
+      }
       if (fault.drop === 'after' && socket) socket.destroy();
     };
   }
 }
 
-/** The admin endpoint, mounted outside /api/v2 and only when fault injection is enabled. */
-export function faultRoutes(faults: FaultInjector) {
+/**
+ * The admin endpoint, mounted outside /api/v2: behind the API key when fault injection is
+ * enabled, a 403 that says how to enable it otherwise.
+ */
+export function faultAdmin(faults: FaultInjector | undefined, apiKey: string) {
+  if (!faults) {
+    return new Hono().all('*', () => {
+      throw forbidden('fault injection is disabled; start the server with NEON_LOCAL_FAULTS=1');
+    });
+  }
   return new Hono()
+    .use(requireAuth(apiKey))
     .get('/', (c) => c.json({ faults: faults.list() }))
     .post('/', async (c) => {
       const fault = faults.arm(await readBody(c, faultSchema));

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
-import type { ApiEnv, LocalContext } from './context.ts';
-import { ApiError } from './errors.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import type { Store } from './store/store.ts';
 import { NEON_SPEC_PATHS } from './spec-paths.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { branchRoutes } from './routes/branches.ts';
@@ -8,7 +9,7 @@ import { roleRoutes } from './routes/roles.ts';
 import { databaseRoutes } from './routes/databases.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { operationRoutes } from './routes/operations.ts';
-import { userRoutes } from './routes/users.ts';
+import { accountRoutes, localAccount } from './routes/account.ts';
 
 const specRoutes = NEON_SPEC_PATHS.map(([template, methods]) => ({
   pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
@@ -37,7 +38,8 @@ function unimplemented(method: string, path: string): ApiError {
 }
 
 /** The local Neon API v2, mounted at /api/v2 (auth and limits are in front of it). */
-export function localApi(ctx: LocalContext) {
+export function localApi(store: Store, login: string, now: () => number = Date.now) {
+  const ctx = { store, account: localAccount(login), now };
   return new Hono<ApiEnv>()
     .route('/', projectRoutes(ctx))
     .route('/', branchRoutes(ctx))
@@ -45,7 +47,7 @@ export function localApi(ctx: LocalContext) {
     .route('/', databaseRoutes(ctx))
     .route('/', endpointRoutes(ctx))
     .route('/', operationRoutes(ctx))
-    .route('/', userRoutes(ctx))
+    .route('/', accountRoutes(ctx))
     .all('*', (c) => {
       throw unimplemented(c.req.method, c.req.path.replace(/^\/api\/v2/, ''));
     });

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import type { ApiEnv } from '../../http/env.ts';
+import type { LocalContext } from '../context.ts';
+import type { Account } from '../shapes.ts';
+
+/** `GET /users/me`: the account (in Neon's words a user, not a role of a branch). */
+export function accountRoutes({ account }: LocalContext) {
+  return new Hono<ApiEnv>().get('/users/me', (c) =>
+    c.json({
+      active_seconds_limit: 0,
+      id: account.id,
+      email: account.email,
+      login: account.login,
+      name: account.login,
+      last_name: '',
+      image: '',
+      projects_limit: 100,
+      branches_limit: 5000,
+      max_autoscaling_limit: 16,
+      auth_accounts: [
+        {
+          provider: 'keycloak',
+          email: account.email,
+          name: account.login,
+          login: account.login,
+          image: '',
+        },
+      ],
+      plan: 'free_v3',
+    }),
+  );
+}
+
+/** The local server's one account, named by `NEON_LOCAL_ACCOUNT`; its id is stable across restarts. */
+export function localAccount(login: string): Account {
+  return {
+    login,
+    email: `${login}@example.com`,
+    id: createHash('sha256').update(login).digest('hex').slice(0, 32),
+  };
+}

@@ -1,0 +1,85 @@
+// The rows of the local store's tables, as better-sqlite3 returns them (booleans are 0/1, times ms).
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  region_id: string;
+  pg_version: number;
+  store_passwords: number;
+  history_retention_seconds: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BranchRow {
+  id: string;
+  project_id: string;
+  name: string;
+  parent_id: string | null;
+  parent_lsn: number | null;
+  parent_timestamp: number | null;
+  is_default: number;
+  protected: number;
+  init_lsn: number;
+  head_lsn: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EndpointRow {
+  id: string;
+  project_id: string;
+  branch_id: string;
+  type: 'read_write' | 'read_only';
+  created_at: number;
+  updated_at: number;
+}
+
+/** Deleted roles stay as tombstones (`deleted_lsn`), so a branch made from a past point still has them. */
+export interface RoleRow {
+  seq: number;
+  branch_id: string;
+  name: string;
+  password: string | null;
+  protected: number;
+  created_at: number;
+  updated_at: number;
+  created_lsn: number;
+  deleted_at: number | null;
+  deleted_lsn: number | null;
+}
+
+/** Kept as tombstones like roles. */
+export interface DatabaseRow {
+  id: number;
+  branch_id: string;
+  name: string;
+  owner_name: string;
+  created_at: number;
+  updated_at: number;
+  created_lsn: number;
+  deleted_at: number | null;
+  deleted_lsn: number | null;
+}
+
+export type OperationAction =
+  | 'apply_config'
+  | 'create_branch'
+  | 'create_timeline'
+  | 'start_compute'
+  | 'suspend_compute'
+  | 'delete_timeline';
+
+/** An operation's whole timeline is fixed when it is created (see the operations engine). */
+export interface OperationRow {
+  seq: number;
+  id: string;
+  project_id: string;
+  branch_id: string | null;
+  endpoint_id: string | null;
+  action: OperationAction;
+  created_at: number;
+  start_at: number;
+  finish_at: number;
+  error: string | null;
+}
