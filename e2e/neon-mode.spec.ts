@@ -229,6 +229,30 @@ test.describe('Neon mode', () => {
   });
 });
 
+test.describe('Neon mode with a key Neon refuses', () => {
+  test('the page says what the start-up line says, once, instead of a page of 401s', async ({
+    page,
+  }) => {
+    const refused = await OwnServer.start({
+      NEON_API_URL: world.standIn.apiUrl,
+      NEON_API_KEY: 'napi_e2e_revoked_0000000000000000000000000000000000',
+    });
+    try {
+      const sentence = `The Neon API at ${world.standIn.url} refused the key in NEON_API_KEY (401: authorization failed); restart the server with a valid key.`;
+      await page.goto(`${refused.url}/`);
+      await expect(page.getByRole('alert')).toHaveCount(1);
+      await expect(page.getByRole('alert')).toContainText(sentence);
+      await page.goto(`${refused.url}/projects/${world.secondPage.id}/settings/users`);
+      await expect(page.getByRole('alert')).toHaveCount(1);
+      await expect(page.getByRole('alert')).toContainText(sentence);
+      await expect.poll(() => refused.log).toContain(`Neon key:           ${sentence}`);
+      expect(refused.log).not.toContain('napi_e2e_revoked');
+    } finally {
+      await refused.stop('SIGTERM');
+    }
+  });
+});
+
 test.describe('Neon mode chained to our own local API', () => {
   let local: OwnServer;
   let front: OwnServer;

@@ -15,6 +15,7 @@ import { apiErrorOfStoreError } from './local/store-error-status.ts';
 import { rateLimit } from './local/rate-limit.ts';
 import { localApi } from './local/router.ts';
 import { neonProxy } from './neon/proxy.ts';
+import { NeonKeyCheck } from './neon/key-check.ts';
 
 export type { Log };
 
@@ -25,6 +26,8 @@ export interface ServerApp {
   /** True when the key is the local server's own, kept in its data directory (so it may be printed). */
   generatedKey: boolean;
   store: Store | undefined;
+  /** Neon mode: asks Neon whose the key is (run by `main.ts` at start-up). */
+  keyCheck: NeonKeyCheck | undefined;
   close(): void;
 }
 
@@ -35,6 +38,7 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     : new Store({ dataDir: config.dataDir, operationMs: config.operationMs });
   const { apiKey, generated } = resolveApiKey(config.apiKey, store);
   if (store && config.seed && store.isEmpty()) seedDemoProject(store, config.account);
+  const keyCheck = config.upstreamUrl ? new NeonKeyCheck(config.upstreamUrl, apiKey) : undefined;
   const faults = config.faults
     ? new FaultInjector((project, reason) => store?.operations.failNext(project, reason))
     : undefined;
@@ -60,6 +64,7 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     app.use('/api/v2/*', rateLimit(config.rateLimitPerMinute, config.rateLimitPerSecond));
     app.route('/api/v2', localApi(store, config.account));
   } else {
+    app.use('/api/v2/*', keyCheck!.middleware());
     app.route('/api/v2', neonProxy(config.upstreamUrl!, apiKey));
   }
   app.all('/api/*', (c) => {
@@ -68,7 +73,14 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
 
   mountConsole(app, config.consoleDir, sessionToken(apiKey));
 
-  return { app, apiKey, generatedKey: generated, store, close: () => store?.close() };
+  return {
+    app,
+    apiKey,
+    generatedKey: generated,
+    store,
+    keyCheck,
+    close: () => store?.close(),
+  };
 }
 
 const tooLarge = (config: Config) => () => {

@@ -49,6 +49,7 @@ async function main() {
       );
       if (server.generatedKey) log(`API key:            ${server.apiKey}`);
       else log('API key:            the one in NEON_API_KEY (not printed)');
+      void server.keyCheck?.run().then((result) => log(`Neon key:           ${result.sentence}`));
     },
   );
   answerUnparsableRequests(httpServer as Server);

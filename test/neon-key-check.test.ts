@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NeonStandIn } from './support/neon-standin.ts';
+import { startLocalServer, type LocalServer } from './local-server.ts';
+
+const GOOD_KEY = 'napi_keycheck_good_5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6N';
+const BAD_KEY = 'napi_keycheck_bad_8Qw1Er3Ty5Ui7Op9As2Df4Gh6Jk8Lz0X';
+
+interface Started {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** `npm start` as a user runs it (the real server/main.ts), until it has said what it thinks of the key. */
+async function startServer(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      NEON_LOCAL_SKIP_BUILD: '1',
+      NEON_LOCAL_QUIET: '1',
+      NEON_LOCAL_DATA_DIR: ':memory:',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no key line:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Neon key:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => reject(new Error(`server exited:\n${output}`)));
+  });
+  const url = /Neon Users console: (\S+)/.exec(output)![1];
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const keyLines = (output: string) => output.split('\n').filter((l) => l.startsWith('Neon key:'));
+
+let standIn: NeonStandIn | undefined;
+let server: Started | undefined;
+let local: LocalServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  await standIn?.close();
+  await local?.close();
+  server = standIn = local = undefined;
+});
+
+async function neon() {
+  standIn = new NeonStandIn({ keys: {} });
+  const org = standIn.addOrganization('Acme');
+  standIn.options.keys[GOOD_KEY] = { kind: 'organization', orgId: org };
+  await standIn.start();
+  return { standIn, org };
+}
+
+describe('npm start in Neon mode checks the key', () => {
+  it('a refused key: one clear line, and the API answers that same sentence without asking Neon again', async () => {
+    const { standIn } = await neon();
+    server = await startServer({ NEON_API_URL: standIn.apiUrl, NEON_API_KEY: BAD_KEY });
+    const lines = keyLines(server.output());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      `Neon key:           The Neon API at ${standIn.url} refused the key in NEON_API_KEY (401: authorization failed); restart the server with a valid key.`,
+    );
+    expect(server.output()).not.toContain(BAD_KEY);
+
+    const asked = standIn.requests.length;
+    const answer = await fetch(`${server.url}/api/v2/projects`, {
+      headers: { authorization: `Bearer ${BAD_KEY}` },
+    });
+    expect(answer.status).toBe(401);
+    const body = (await answer.json()) as { message: string };
+    expect(`Neon key:           ${body.message}`).toBe(lines[0]);
+    expect(JSON.stringify(body)).not.toContain(BAD_KEY);
+    expect(standIn.requests.length).toBe(asked);
+  });
+
+  it('an unreachable Neon: one line, the server still serves', async () => {
+    const port = await closedPort();
+    server = await startServer({
+      NEON_API_URL: `http://127.0.0.1:${port}/api/v2`,
+      NEON_API_KEY: BAD_KEY,
+    });
+    expect(keyLines(server.output())).toEqual([
+      `Neon key:           The Neon API at http://127.0.0.1:${port} could not be reached (ECONNREFUSED); check NEON_API_URL and the network. The console will say so until it can.`,
+    ]);
+    const answer = await fetch(`${server.url}/api/v2/projects`, {
+      headers: { authorization: `Bearer ${BAD_KEY}` },
+    });
+    expect(answer.status).toBe(502);
+    expect(server.output()).not.toContain(BAD_KEY);
+  });
+
+  it('an accepted key says whose it is', async () => {
+    const { standIn, org } = await neon();
+    server = await startServer({ NEON_API_URL: standIn.apiUrl, NEON_API_KEY: GOOD_KEY });
+    expect(keyLines(server.output())).toEqual([
+      `Neon key:           accepted by ${standIn.url}: an organization or project-scoped key of ${org}`,
+    ]);
+    expect(server.output()).not.toContain(GOOD_KEY);
+  });
+
+  it('in front of our own local API (no GET /auth yet, or with it), the key is accepted', async () => {
+    local = await startLocalServer({ NEON_API_KEY: GOOD_KEY });
+    server = await startServer({ NEON_API_URL: `${local.url}/api/v2`, NEON_API_KEY: GOOD_KEY });
+    expect(keyLines(server.output())).toEqual([
+      expect.stringMatching(new RegExp(`^Neon key: {11}accepted by ${local.url}`)),
+    ]);
+  });
+});
