@@ -556,6 +556,11 @@ export class NeonStandIn {
       });
     });
 
+    api.get('/projects/:projectId/branches/:branchId', (c) => {
+      const project = this.project(c, this.scope(c));
+      return c.json({ branch: this.branchJson(this.branch(c, project)), annotations: {} });
+    });
+
     api.get('/projects/:projectId/branches/:branchId/roles', (c) => {
       const project = this.project(c, this.scope(c));
       const branch = this.branch(c, project);
