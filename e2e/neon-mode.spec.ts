@@ -94,6 +94,13 @@ function watchUpstreamKeys(page: Page) {
   };
 }
 
+async function expectNoAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
 /** Every request the stand-in received since `from` carried exactly the server's key. */
 function expectUpstreamCarried(key: string, from: number) {
   const seen = world.standIn.requests.slice(from);
@@ -123,8 +130,10 @@ test.describe('Neon mode', () => {
     await expect(page.getByRole('link', { name: /beta-filler-10/ })).toBeVisible();
     await expect(page.getByRole('link', { name: /beta-ledger/ })).toHaveCount(0);
 
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => v.id)).toEqual([]);
+    await expectNoAxeViolations(page);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectNoAxeViolations(page);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await page.getByRole('button', { name: 'Load more projects' }).click();
     const ledger = page.getByRole('link', { name: /beta-ledger/ });
@@ -242,6 +251,7 @@ test.describe('Neon mode with a key Neon refuses', () => {
       await page.goto(`${refused.url}/`);
       await expect(page.getByRole('alert')).toHaveCount(1);
       await expect(page.getByRole('alert')).toContainText(sentence);
+      await expectNoAxeViolations(page);
       await page.goto(`${refused.url}/projects/${world.secondPage.id}/settings/users`);
       await expect(page.getByRole('alert')).toHaveCount(1);
       await expect(page.getByRole('alert')).toContainText(sentence);
