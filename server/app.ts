@@ -68,7 +68,7 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     app.route('/api/v2', neonProxy(config.upstreamUrl!, apiKey));
   }
   app.all('/api/*', (c) => {
-    throw new ApiError(404, 'NOT_FOUND', `no such endpoint: ${c.req.method} ${c.req.path}`);
+    throw new ApiError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
   });
 
   mountConsole(app, config.consoleDir, sessionToken(apiKey));
@@ -84,9 +84,5 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
 }
 
 const tooLarge = (config: Config) => () => {
-  throw new ApiError(
-    413,
-    'PAYLOAD_TOO_LARGE',
-    `request body is larger than ${config.maxBodyBytes} bytes`,
-  );
+  throw new ApiError(413, `request body is larger than ${config.maxBodyBytes} bytes`);
 };

@@ -457,14 +457,14 @@ const cases: Case[] = [
     method: 'GET',
     path: () => `${roles()}/nobody`,
     status: 404,
-    says: /nobody/,
+    says: /^role not found for branch; /,
   },
   {
     what: 'reset of an unknown role',
     method: 'POST',
     path: () => `${roles()}/nobody/reset_password`,
     status: 404,
-    says: /nobody/,
+    says: /^role not found for branch; /,
   },
   {
     what: 'unknown operation',
@@ -484,7 +484,7 @@ const cases: Case[] = [
     method: 'POST',
     path: () => `${roles()}/gone/reset_password`,
     status: 404,
-    says: /gone/,
+    says: /^role not found for branch; /,
   },
   // Points in time.
   {
@@ -693,7 +693,8 @@ it.each(cases.map((c) => [c.what, c] as const))(
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       const error = JSON.parse(res.text);
       expect(error).toEqual({
-        code: expect.stringMatching(/^[A-Z_]+$/),
+        // Neon's generic errors carry an empty code (its upper-case ones are for limits and passwords).
+        code: '',
         message: expect.any(String),
         request_id: expect.any(String),
       });

@@ -66,7 +66,6 @@ export function requireAuth(apiKey: string): MiddlewareHandler {
     if (!ok) {
       throw new ApiError(
         401,
-        'UNAUTHORIZED',
         header || candidates.some(Boolean)
           ? 'the API key is not valid'
           : 'authentication required: send Authorization: Bearer <API key>',

@@ -104,7 +104,7 @@ export class FaultInjector {
             500: 'internal server error (injected fault)',
             503: 'service temporarily unavailable (injected fault)',
           }[fault.status];
-        throw new ApiError(fault.status, 'INJECTED_FAULT', message, headers);
+        throw new ApiError(fault.status, message, { headers });
       }
       if (fault.fail_operations) {
         const projectId = /^\/projects\/([^/]+)(?:\/|$)/.exec(apiPath)?.[1];

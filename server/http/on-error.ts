@@ -25,10 +25,9 @@ export function neonErrors(log: Log, translate: ErrorTranslator): ErrorHandler<A
     const translated = translate(err);
     if (translated) return respond(c, translated);
     if (err instanceof HTTPException) {
-      const code = err.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-      return respond(c, new ApiError(err.status as 400, code, err.message || 'bad request'));
+      return respond(c, new ApiError(err.status as 400, err.message || 'bad request'));
     }
     log(`error ${c.get('requestId')}: ${err.stack ?? err.message}`);
-    return respond(c, new ApiError(500, 'INTERNAL_ERROR', 'internal server error'));
+    return respond(c, new ApiError(500, 'internal server error'));
   };
 }

@@ -1,13 +1,22 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { ApiError, badRequest } from './errors.ts';
+import { ApiError, badRequest, undecodable } from './errors.ts';
 
-function describe(error: z.ZodError): string {
-  return error.issues
+function describe(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
     .map((issue) =>
       issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
     )
     .join('; ');
+}
+
+/**
+ * A value of the wrong shape is one Neon cannot decode (`invalid request: decode …`); a
+ * well-formed one that breaks a rule (a reserved name, say) is refused with the rule's words.
+ */
+function refusal(error: z.ZodError): ApiError {
+  const shape = error.issues.filter((issue) => issue.code !== 'custom');
+  return shape.length ? undecodable(describe(shape)) : badRequest(describe(error.issues));
 }
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -27,7 +36,7 @@ export async function readBody<T extends z.ZodType>(
     // Strict: a lenient decoder would silently turn invalid bytes into U+FFFD inside names.
     raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw badRequest('request body is not valid UTF-8');
+    throw undecodable('body: not valid UTF-8');
   }
   let body: unknown = {};
   if (raw.trim() !== '' || !optional) {
@@ -35,18 +44,17 @@ export async function readBody<T extends z.ZodType>(
     if (!JSON_TYPE.test(type)) {
       throw new ApiError(
         415,
-        'UNSUPPORTED_MEDIA_TYPE',
         `request body must be JSON (Content-Type: application/json), got ${JSON.stringify(type || 'none')}`,
       );
     }
     try {
       body = JSON.parse(raw);
     } catch {
-      throw badRequest('request body is not valid JSON');
+      throw undecodable('body: not valid JSON');
     }
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw badRequest(describe(parsed.error));
+  if (!parsed.success) throw refusal(parsed.error);
   return parsed.data;
 }
 
@@ -56,6 +64,6 @@ export function parseQuery<T extends z.ZodType>(
   query: Record<string, string>,
 ): z.output<T> {
   const parsed = schema.safeParse(query);
-  if (!parsed.success) throw badRequest(describe(parsed.error));
+  if (!parsed.success) throw refusal(parsed.error);
   return parsed.data;
 }

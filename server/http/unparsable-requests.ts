@@ -13,18 +13,18 @@ export function answerUnparsableRequests(server: Server): void {
       socket.destroy();
       return;
     }
-    const [status, reason, code, message] =
+    const [status, reason, message] =
       err.code === 'HPE_HEADER_OVERFLOW'
         ? [
             431,
             'Request Header Fields Too Large',
-            'REQUEST_HEADER_FIELDS_TOO_LARGE',
             'the URL and headers of the request are too large',
           ]
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
-          : [400, 'Bad Request', 'BAD_REQUEST', 'the request is not valid HTTP'];
-    const body = JSON.stringify({ code, message, request_id: randomUUID() });
+          ? [408, 'Request Timeout', 'the request was not received in time']
+          : [400, 'Bad Request', 'the request is not valid HTTP'];
+    // Generic errors carry Neon's empty code.
+    const body = JSON.stringify({ code: '', message, request_id: randomUUID() });
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,

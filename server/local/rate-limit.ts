@@ -47,6 +47,6 @@ export function rateLimit(
 }
 
 const tooMany = (seconds: number, why: string) =>
-  new ApiError(429, 'TOO_MANY_REQUESTS', `rate limit exceeded: ${why}; retry after ${seconds} s`, {
-    'Retry-After': String(seconds),
+  new ApiError(429, `rate limit exceeded: ${why}; retry after ${seconds} s`, {
+    headers: { 'Retry-After': String(seconds) },
   });

@@ -19,22 +19,17 @@ const specRoutes = NEON_SPEC_PATHS.map(([template, methods]) => ({
 /** Neon's spec knows the path: 501 for a method we do not implement, 405 for one Neon lacks. */
 function unimplemented(method: string, path: string): ApiError {
   const known = specRoutes.filter((r) => r.pattern.test(path));
-  if (!known.length)
-    return new ApiError(404, 'NOT_FOUND', `no such endpoint: ${method} /api/v2${path}`);
+  if (!known.length) return new ApiError(404, `no such endpoint: ${method} /api/v2${path}`);
   if (known.some((r) => r.methods.includes(method))) {
     return new ApiError(
       501,
-      'NOT_IMPLEMENTED',
       `${method} /api/v2${path} is part of Neon's API but not implemented by the local server`,
     );
   }
   const allowed = [...new Set(known.flatMap((r) => r.methods))].join(', ');
-  return new ApiError(
-    405,
-    'METHOD_NOT_ALLOWED',
-    `${method} is not allowed on /api/v2${path} (allowed: ${allowed})`,
-    { Allow: allowed },
-  );
+  return new ApiError(405, `${method} is not allowed on /api/v2${path} (allowed: ${allowed})`, {
+    headers: { Allow: allowed },
+  });
 }
 
 /** The local Neon API v2, mounted at /api/v2 (auth and limits are in front of it). */

@@ -59,11 +59,7 @@ export function neonProxy(upstreamUrl: string, apiKey: string, fetchImpl: typeof
         signal: c.req.raw.signal,
       });
     } catch {
-      throw new ApiError(
-        502,
-        'BAD_GATEWAY',
-        `the Neon API at ${upstream.origin} could not be reached`,
-      );
+      throw new ApiError(502, `the Neon API at ${upstream.origin} could not be reached`);
     }
     const out = new Headers({ 'cache-control': 'no-store', 'x-request-id': c.get('requestId') });
     for (const name of RESPONSE_HEADERS) {
@@ -71,11 +67,7 @@ export function neonProxy(upstreamUrl: string, apiKey: string, fetchImpl: typeof
       if (value) out.set(name, value);
     }
     if (response.status >= 300 && response.status < 400) {
-      throw new ApiError(
-        502,
-        'BAD_GATEWAY',
-        'the Neon API answered with a redirect, which is not followed',
-      );
+      throw new ApiError(502, 'the Neon API answered with a redirect, which is not followed');
     }
     return new Response(response.body, { status: response.status, headers: out });
   });

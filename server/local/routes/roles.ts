@@ -79,11 +79,7 @@ export function roleRoutes({ store, now }: LocalContext) {
       const projectId = c.req.param('projectId');
       const role = store.role(projectId, c.req.param('branchId'), c.req.param('roleName'));
       if (!store.project(projectId).store_passwords || role.password === null) {
-        throw new ApiError(
-          412,
-          'PRECONDITION_FAILED',
-          'passwords are not stored for this project, or this role has none',
-        );
+        throw new ApiError(412, 'passwords are not stored for this project, or this role has none');
       }
       c.header('Cache-Control', 'no-store');
       return c.json({ password: role.password });

@@ -1,11 +1,15 @@
-/** What went wrong, in the data's terms; `server/local/store-error-status.ts` gives each its HTTP status. */
-export type StoreErrorKind = 'not-found' | 'conflict' | 'unprocessable' | 'locked' | 'invalid';
+import type { NeonErrorCode } from '../../http/errors.ts';
 
-/** A change or read the data's rules refuse, with the message Neon would give. */
+/** What went wrong, in the data's terms; `server/local/store-error-status.ts` gives each its HTTP status. */
+export type StoreErrorKind =
+  'not-found' | 'conflict' | 'unprocessable' | 'locked' | 'invalid' | 'limit-exceeded';
+
+/** A change or read the data's rules refuse, with the message (and, rarely, the code) Neon would give. */
 export class StoreError extends Error {
   constructor(
     readonly kind: StoreErrorKind,
     message: string,
+    readonly code: NeonErrorCode = '',
   ) {
     super(message);
   }
@@ -13,8 +17,11 @@ export class StoreError extends Error {
 
 export const notFound = (message: string) => new StoreError('not-found', message);
 export const conflict = (message: string) => new StoreError('conflict', message);
-export const unprocessable = (message: string) => new StoreError('unprocessable', message);
+export const unprocessable = (message: string, code: NeonErrorCode = '') =>
+  new StoreError('unprocessable', message, code);
 export const invalid = (message: string) => new StoreError('invalid', message);
+export const limitExceeded = (message: string, code: NeonErrorCode) =>
+  new StoreError('limit-exceeded', message, code);
 export const locked = () =>
   new StoreError(
     'locked',

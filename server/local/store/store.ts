@@ -135,7 +135,7 @@ export class Store {
 
   project(projectId: string): ProjectRow {
     const row = this.get<ProjectRow>(`SELECT * FROM projects WHERE id = ?`, projectId);
-    if (!row) throw notFound(`project ${projectId} not found`);
+    if (!row) throw notFound('project not found');
     return row;
   }
 
@@ -203,7 +203,7 @@ export class Store {
       branchId,
       projectId,
     );
-    if (!row) throw notFound(`branch ${branchId} not found`);
+    if (!row) throw notFound('branch not found');
     return row;
   }
 
@@ -318,7 +318,7 @@ export class Store {
           branchId,
         );
         if (deletedOp) return { value: undefined, operations: [] };
-        throw notFound(`branch ${branchId} not found`);
+        throw notFound('branch not found');
       }
       if (branch.is_default)
         throw unprocessable(
@@ -432,7 +432,7 @@ export class Store {
   role(projectId: string, branchId: string, name: string): RoleRow {
     this.branch(projectId, branchId);
     const row = this.liveRole(branchId, name);
-    if (!row) throw notFound(`role ${JSON.stringify(name)} not found on branch ${branchId}`);
+    if (!row) throw notFound(`role not found for branch; branch_id: ${branchId}`);
     return row;
   }
 
@@ -490,7 +490,7 @@ export class Store {
         ) {
           return { value: undefined, operations: [] };
         }
-        throw notFound(`role ${JSON.stringify(name)} not found on branch ${branchId}`);
+        throw notFound(`role not found for branch; branch_id: ${branchId}`);
       }
       if (role.protected)
         throw unprocessable(`role ${JSON.stringify(name)} is protected and cannot be deleted`);
@@ -564,7 +564,7 @@ export class Store {
       branchId,
       name,
     );
-    if (!row) throw notFound(`database ${JSON.stringify(name)} not found on branch ${branchId}`);
+    if (!row) throw notFound(`database not found for branch; branch_id: ${branchId}`);
     return row;
   }
 
@@ -636,7 +636,7 @@ export class Store {
         ) {
           return { value: undefined, operations: [] };
         }
-        throw notFound(`database ${JSON.stringify(name)} not found on branch ${branchId}`);
+        throw notFound(`database not found for branch; branch_id: ${branchId}`);
       }
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
@@ -676,7 +676,7 @@ export class Store {
       operationId,
       projectId,
     );
-    if (!row) throw notFound(`operation ${operationId} not found`);
+    if (!row) throw notFound('operation not found');
     return row;
   }
 }
