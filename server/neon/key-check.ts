@@ -38,7 +38,7 @@ export class NeonKeyCheck {
   middleware(): MiddlewareHandler {
     return async (_c, next) => {
       if (this.pending && !this.result) await this.pending;
-      if (this.result?.state === 'refused') throw new ApiError(401, '', this.result.sentence);
+      if (this.result?.state === 'refused') throw new ApiError(401, this.result.sentence);
       await next();
     };
   }
