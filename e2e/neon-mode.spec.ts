@@ -223,6 +223,29 @@ test.describe('Neon mode', () => {
     await checkKeys();
   });
 
+  test('a 429 with Retry-After is waited out, unseen', async ({ page }) => {
+    const project = freshProject();
+    // Neon's limits: 700 requests a minute per account, 40 a second per route (issue 11); the
+    // wording and the Retry-After header here are guesses.
+    world.standIn.refusals.push({
+      method: 'GET',
+      path: new RegExp(`^/projects/${project.id}/branches/[^/]+/roles$`),
+      status: 429,
+      message: 'rate limit exceeded',
+      count: 1,
+      headers: { 'retry-after': '1' },
+    });
+    const from = world.standIn.requests.length;
+    const users = new UsersPage(page);
+    await users.goto(`${world.server.url}/projects/${project.id}/settings/users`);
+    await expect(users.user('app_owner')).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    const reads = world.standIn.requests
+      .slice(from)
+      .filter((r) => r.method === 'GET' && r.url.endsWith('/roles'));
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+
   test('a project-scoped key goes straight to its project', async ({ page }) => {
     const checkKeys = watchUpstreamKeys(page);
     const from = world.standIn.requests.length;

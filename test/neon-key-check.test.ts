@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NeonStandIn } from './support/neon-standin.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { NeonKeyCheck } from '../server/neon/key-check.ts';
 
 const GOOD_KEY = 'napi_keycheck_good_5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6N';
 const BAD_KEY = 'napi_keycheck_bad_8Qw1Er3Ty5Ui7Op9As2Df4Gh6Jk8Lz0X';
@@ -135,5 +136,36 @@ describe('npm start in Neon mode checks the key', () => {
     expect(keyLines(server.output())).toEqual([
       expect.stringMatching(new RegExp(`^Neon key: {11}accepted by ${local.url}`)),
     ]);
+  });
+});
+
+describe('NeonKeyCheck', () => {
+  const answer = (status: number, body: unknown) => async () =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  it('a 403 is a refusal too, and an upstream that echoes the key does not get it printed', async () => {
+    const check = new NeonKeyCheck(
+      'https://neon.example/api/v2',
+      BAD_KEY,
+      answer(403, { code: '', message: `key ${BAD_KEY} is revoked` }),
+    );
+    const result = await check.run();
+    expect(result.state).toBe('refused');
+    expect(result.sentence).toBe(
+      'The Neon API at https://neon.example refused the key in NEON_API_KEY (403: key … is revoked); restart the server with a valid key.',
+    );
+  });
+
+  it('another status leaves the key unchecked and the API forwarding', async () => {
+    const check = new NeonKeyCheck(
+      'https://neon.example/api/v2',
+      GOOD_KEY,
+      answer(500, { code: '', message: 'internal error' }),
+    );
+    expect(await check.run()).toEqual({
+      state: 'unknown',
+      sentence:
+        'not checked: the Neon API at https://neon.example answered 500 (internal error) to who the key belongs to.',
+    });
   });
 });

@@ -47,6 +47,9 @@ export interface Refusal {
   path: RegExp;
   status: number;
   message: string;
+  /** How many requests it answers before it is spent; unlimited when absent. */
+  count?: number;
+  headers?: Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -415,11 +418,17 @@ export class NeonStandIn {
       });
       const path = url.pathname.slice('/api/v2'.length);
       const refusal = this.refusals.find((r) => r.method === c.req.method && r.path.test(path));
-      if (refusal) throw new NeonError(refusal.status, refusal.message);
+      if (refusal) {
+        if (refusal.count !== undefined && --refusal.count <= 0)
+          this.refusals.splice(this.refusals.indexOf(refusal), 1);
+        for (const [name, value] of Object.entries(refusal.headers ?? {})) c.header(name, value);
+        throw new NeonError(refusal.status, refusal.message);
+      }
       await next();
     });
     app.onError((err, c) => {
       if (err instanceof NeonError) {
+        // Headers set before the throw (a refusal's Retry-After) go out with the error.
         return c.json(
           { code: err.code, message: err.message, request_id: randomBytes(8).toString('hex') },
           err.status as 400,
