@@ -1,0 +1,258 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Cluster } from './cluster.ts';
+import type { ComputeLayout } from './compute-layout.ts';
+import { copyLiveTree, copyStoppedTree } from './copy-tree.ts';
+import { giveToPostgres, makePostgresDir } from './os-user.ts';
+import { writeRecoveryConfig, type RecoveryTarget } from './postgres-config.ts';
+import { prepareComputeRoot, ADMIN_ROLE } from './cluster-init.ts';
+import { readHistory, recordBase, type BranchHistory } from './branch-history.ts';
+import { formatLsn, parseLsn } from './lsn.ts';
+import { scramVerifier } from './scram.ts';
+import { CERT_FILE, KEY_FILE } from './tls.ts';
+
+/**
+ * How a branch's cluster is made from its parent's (the parent is running and leased):
+ * - from the head: an online copy of the parent's data directory between pg_backup_start
+ *   and pg_backup_stop, replayed to the end of the backup (recovery_target = immediate);
+ * - at a point (LSN or time): the parent's base/ copy plus its archived WAL, replayed to
+ *   recovery_target_lsn / recovery_target_time.
+ * Either way the child then promotes (a new timeline: independent from here on), gets its
+ * own admin password and certificate, stops cleanly, and its own base/ copy is taken so
+ * its history can be branched from later. The child is left stopped.
+ */
+export type BranchPoint = { lsn: string } | { time: string } | undefined;
+
+export class BranchPointError extends Error {}
+
+const RECOVERY_TIMEOUT_MS = 300_000;
+const ARCHIVE_WAIT_MS = 30_000;
+
+/** Copies the parent's running cluster into child.pgdata as an online base backup. */
+export async function copyHead(parent: Cluster, child: ComputeLayout): Promise<void> {
+  await parent.withSession(async (session) => {
+    await session.query("SELECT pg_catalog.pg_backup_start('neon-local branch', true)");
+    let stopped = false;
+    try {
+      await copyLiveTree(parent.layout.pgdata, child.pgdata, skipInBackup);
+      await fs.promises.copyFile(
+        path.join(parent.layout.pgdata, 'global', 'pg_control'),
+        path.join(child.pgdata, 'global', 'pg_control'),
+      );
+      // Waits until the WAL the copy needs is in the parent's archive.
+      const result = await session.query<{ labelfile: string; spcmapfile: string }>(
+        'SELECT labelfile, spcmapfile FROM pg_catalog.pg_backup_stop(true)',
+      );
+      stopped = true;
+      fs.writeFileSync(path.join(child.pgdata, 'backup_label'), result.rows[0]!.labelfile);
+      if (result.rows[0]!.spcmapfile) {
+        fs.writeFileSync(path.join(child.pgdata, 'tablespace_map'), result.rows[0]!.spcmapfile);
+      }
+    } finally {
+      if (!stopped) await session.query('SELECT pg_catalog.pg_backup_stop(false)').catch(() => {});
+    }
+  });
+  stageParentWal(parent.layout, child);
+  freshIdentity(parent.layout, child);
+  writeRecoveryConfig(child.pgdata, { immediate: true });
+}
+
+const SKIPPED_IN_BACKUP = new Set([
+  'postmaster.pid',
+  'postmaster.opts',
+  'backup_label',
+  'tablespace_map',
+  'recovery.signal',
+  'standby.signal',
+  'global/pg_control', // copied last, after everything else
+  'pg_wal',
+  'pg_replslot',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat_tmp',
+  'pg_subtrans',
+]);
+
+function skipInBackup(relative: string): boolean {
+  return SKIPPED_IN_BACKUP.has(relative) || path.basename(relative).startsWith('pgsql_tmp');
+}
+
+/**
+ * Copies the parent's base/ into child.pgdata, set to replay the parent's archive up to
+ * the point. The parent is asked first to write a commit record and to archive its current
+ * WAL segment, so any point up to now is in the archive and a time target has a record
+ * after it to stop at.
+ */
+export async function copyAtPoint(
+  parent: Cluster,
+  child: ComputeLayout,
+  point: { lsn: string } | { time: string },
+): Promise<void> {
+  const history = readHistory(parent.layout);
+  if (!history) throw new Error('The parent branch has no recorded history');
+  const head = await archiveHead(parent);
+  if ('lsn' in point) {
+    const lsn = parseLsn(point.lsn);
+    if (lsn > head) {
+      throw new BranchPointError(
+        `LSN ${point.lsn} is ahead of the parent's head (${formatLsn(head)})`,
+      );
+    }
+    if (lsn < parseLsn(history.baseLsn)) {
+      throw new BranchPointError(
+        `LSN ${point.lsn} is before the start of the parent branch's history (${history.baseLsn})`,
+      );
+    }
+  } else {
+    const time = Date.parse(point.time);
+    if (Number.isNaN(time)) throw new BranchPointError(`Not a timestamp: ${point.time}`);
+    if (time > Date.now()) throw new BranchPointError(`${point.time} is in the future`);
+    if (time < Date.parse(history.baseTime)) {
+      throw new BranchPointError(
+        `${point.time} is before the start of the parent branch's history (${history.baseTime})`,
+      );
+    }
+  }
+  await copyStoppedTree(parent.layout.base, child.pgdata);
+  stageParentWal(parent.layout, child);
+  freshIdentity(parent.layout, child);
+  const target: RecoveryTarget =
+    'lsn' in point
+      ? parseLsn(point.lsn) <= parseLsn(history.baseLsn)
+        ? { immediate: true }
+        : { lsn: point.lsn }
+      : { time: postgresTimestamp(Date.parse(point.time)) };
+  writeRecoveryConfig(child.pgdata, target);
+}
+
+/** `2026-12-02 06:49:49.585+00`: recovery_target_time refuses ISO 8601's `T…Z` spelling. */
+function postgresTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '+00');
+}
+
+/** A commit record now, then a segment switch; resolves with the head LSN once archived. */
+async function archiveHead(parent: Cluster): Promise<bigint> {
+  return parent.withSession(async (session) => {
+    await session.query('SELECT pg_catalog.txid_current()');
+    const { rows } = await session.query<{ head: string; segment: string }>(
+      `SELECT pg_catalog.pg_current_wal_lsn() AS head,
+              pg_catalog.pg_walfile_name(pg_catalog.pg_switch_wal()) AS segment`,
+    );
+    const { head, segment } = rows[0]!;
+    const deadline = Date.now() + ARCHIVE_WAIT_MS;
+    while (!fs.existsSync(path.join(parent.layout.archive, segment))) {
+      if (Date.now() > deadline) {
+        throw new Error(`WAL segment ${segment} was not archived within ${ARCHIVE_WAIT_MS} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return parseLsn(head);
+  });
+}
+
+/** Hard links of the parent's archived segments (immutable once archived) for restore_command. */
+function stageParentWal(parent: ComputeLayout, child: ComputeLayout): void {
+  fs.rmSync(child.restoreWal, { recursive: true, force: true });
+  makePostgresDir(child.restoreWal);
+  for (const name of fs.readdirSync(parent.archive)) {
+    if (name.endsWith('.tmp')) continue;
+    const from = path.join(parent.archive, name);
+    const to = path.join(child.restoreWal, name);
+    try {
+      fs.linkSync(from, to);
+    } catch {
+      fs.copyFileSync(from, to);
+    }
+  }
+  giveToPostgres(child.restoreWal);
+}
+
+/**
+ * The copy logs in with the parent's admin password until it is rotated; it gets its own
+ * certificate (made at its first start) and an empty pg_wal.
+ */
+function freshIdentity(parent: ComputeLayout, child: ComputeLayout): void {
+  fs.copyFileSync(parent.passwordFile, child.passwordFile);
+  fs.chmodSync(child.passwordFile, 0o600);
+  fs.rmSync(path.join(child.pgdata, CERT_FILE), { force: true });
+  fs.rmSync(path.join(child.pgdata, KEY_FILE), { force: true });
+  fs.rmSync(path.join(child.pgdata, 'postmaster.pid'), { force: true });
+  fs.mkdirSync(path.join(child.pgdata, 'pg_wal', 'archive_status'), { recursive: true });
+  giveToPostgres(child.pgdata);
+}
+
+export function prepareChild(child: ComputeLayout): void {
+  fs.rmSync(child.root, { recursive: true, force: true });
+  prepareComputeRoot(child);
+}
+
+/**
+ * Replays the prepared child to its target and promotes it; then a new admin password, a
+ * clean stop and its own base/ copy. Resolves with the LSN where the child leaves the
+ * parent's history.
+ */
+export async function finishChild(
+  child: Cluster,
+  parent: { branchId: string },
+): Promise<BranchHistory & { parent: NonNullable<BranchHistory['parent']> }> {
+  await child.start({ readyTimeoutMs: RECOVERY_TIMEOUT_MS });
+  let lsn: string;
+  try {
+    await waitForPromotion(child);
+    lsn = await child.withSession(async (session) => {
+      const { rows } = await session.query<{ lsn: string | null; head: string }>(
+        'SELECT pg_catalog.pg_last_wal_replay_lsn() AS lsn, pg_catalog.pg_current_wal_lsn() AS head',
+      );
+      await rotateAdminPassword(child, session);
+      return rows[0]!.lsn ?? rows[0]!.head;
+    });
+    writeRecoveryConfig(child.layout.pgdata, null);
+  } finally {
+    await child.stop();
+  }
+  fs.rmSync(child.layout.restoreWal, { recursive: true, force: true });
+  const history = await recordBase(child.layout, { branchId: parent.branchId, lsn });
+  return { ...history, parent: history.parent! };
+}
+
+/** Hot standby accepts sessions before the target is reached: wait until it has promoted. */
+async function waitForPromotion(child: Cluster): Promise<void> {
+  const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
+  for (;;) {
+    if (!child.running) {
+      throw new Error(
+        `Replaying the parent's WAL failed: ${child.recentLog() || 'Postgres exited'}`,
+      );
+    }
+    const inRecovery = await child
+      .withSession(async (session) => {
+        const { rows } = await session.query<{ r: boolean }>(
+          'SELECT pg_catalog.pg_is_in_recovery() AS r',
+        );
+        return rows[0]!.r;
+      })
+      .catch(() => true);
+    if (!inRecovery) return;
+    if (Date.now() > deadline) {
+      throw new Error(`The branch did not finish replaying within ${RECOVERY_TIMEOUT_MS} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The child's internal superuser gets its own password (the copy had the parent's). */
+async function rotateAdminPassword(
+  child: Cluster,
+  session: { query: (sql: string) => Promise<unknown>; escapeLiteral: (s: string) => string },
+): Promise<void> {
+  const password = crypto.randomBytes(24).toString('base64url');
+  const temp = `${child.layout.passwordFile}.new`;
+  fs.writeFileSync(temp, password, { mode: 0o600 });
+  await session.query(
+    `ALTER ROLE ${ADMIN_ROLE} WITH PASSWORD ${session.escapeLiteral(scramVerifier(password))}`,
+  );
+  fs.renameSync(temp, child.layout.passwordFile);
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { ComputeLayout } from './compute-layout.ts';
+import { ADMIN_ROLE, initCluster, readAdminPassword } from './cluster-init.ts';
+import { writeComputeConfig } from './postgres-config.ts';
+import { Postmaster, PostmasterError, logSince, takeOverDataDir } from './postmaster.ts';
+import { ensureCertificate } from './tls.ts';
+import { freePort } from './free-port.ts';
+
+export type ClusterEvent =
+  | { type: 'started'; ms: number; port: number }
+  | { type: 'stopped' }
+  | { type: 'crashed'; code: number | null }
+  | { type: 'took-over'; found: 'stale-pid-file' | 'stopped-running-postmaster' };
+
+const START_ATTEMPTS = 3;
+
+/**
+ * One branch's PostgreSQL cluster: its data directory and, while it runs, its postmaster on
+ * an internal port chosen at each start. Start and stop are serialised, so concurrent
+ * callers (a connection waking it, an apply, a suspend) see one consistent state. A
+ * postmaster that dies on its own (kill -9, crash) is noticed and restarted by the next start.
+ */
+export class Cluster {
+  private postmaster: Postmaster | undefined;
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private cert: string | undefined;
+  private logOffset = 0;
+
+  constructor(
+    readonly layout: ComputeLayout,
+    private readonly onEvent: (event: ClusterEvent) => void = () => {},
+  ) {}
+
+  exists(): boolean {
+    return fs.existsSync(path.join(this.layout.pgdata, 'PG_VERSION'));
+  }
+
+  get running(): boolean {
+    return this.postmaster?.running ?? false;
+  }
+
+  /** The internal port while running. */
+  get port(): number | undefined {
+    return this.running ? this.postmaster!.port : undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.postmaster!.pid : undefined;
+  }
+
+  async init(): Promise<void> {
+    await this.serialised(() => initCluster(this.layout));
+  }
+
+  /** Starts Postgres unless it runs; resolves with its internal port. */
+  start(options: { readyTimeoutMs?: number } = {}): Promise<number> {
+    if (this.running) return Promise.resolve(this.postmaster!.port);
+    return this.serialised(async () => {
+      if (this.running) return this.postmaster!.port;
+      if (!this.exists()) throw new Error(`No cluster at ${this.layout.pgdata}`);
+      const found = await takeOverDataDir(this.layout.pgdata);
+      if (found !== 'none') this.onEvent({ type: 'took-over', found });
+      writeComputeConfig(this.layout.pgdata);
+      this.logOffset = fs.existsSync(this.layout.logFile)
+        ? fs.statSync(this.layout.logFile).size
+        : 0;
+      this.cert = await ensureCertificate(this.layout.pgdata);
+      const began = Date.now();
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        try {
+          const postmaster = await Postmaster.start({
+            pgdata: this.layout.pgdata,
+            port: await freePort(),
+            logFile: this.layout.logFile,
+            readyTimeoutMs: options.readyTimeoutMs,
+          });
+          this.postmaster = postmaster;
+          void postmaster.exited.then((code) => {
+            if (this.postmaster !== postmaster) return;
+            this.postmaster = undefined;
+            this.onEvent({ type: 'crashed', code });
+          });
+          this.onEvent({ type: 'started', ms: Date.now() - began, port: postmaster.port });
+          return postmaster.port;
+        } catch (error) {
+          lastError = error;
+          // Worth another try: the port was taken meanwhile, or the backends of a postmaster
+          // killed a moment ago still hold its shared memory.
+          const message = String((error as Error).message);
+          if (
+            !/could not bind|Address already in use|shared memory block is still in use/.test(
+              message,
+            )
+          ) {
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
+      throw lastError instanceof PostmasterError
+        ? lastError
+        : new PostmasterError(String(lastError));
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.serialised(async () => {
+      const postmaster = this.postmaster;
+      if (!postmaster?.running) return;
+      this.postmaster = undefined;
+      await postmaster.stop();
+      this.onEvent({ type: 'stopped' });
+    });
+  }
+
+  /** What Postgres logged since its last start (serious lines first), for error messages. */
+  recentLog(): string {
+    return logSince(this.layout.logFile, this.logOffset);
+  }
+
+  /** An admin session (cloud_admin over TLS, the server's certificate verified). */
+  async connect(database = 'postgres'): Promise<pg.Client> {
+    const port = this.port;
+    if (port === undefined) throw new Error('Postgres is not running');
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: ADMIN_ROLE,
+      password: readAdminPassword(this.layout),
+      database,
+      ssl: { ca: this.cert ?? (await ensureCertificate(this.layout.pgdata)) },
+      application_name: 'neon-local compute engine',
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 120_000,
+    });
+    client.on('error', () => {}); // a session ended by a shutdown is reported by its query
+    await client.connect();
+    return client;
+  }
+
+  /** Runs fn with an admin session that is always closed afterwards. */
+  async withSession<T>(fn: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
+    const client = await this.connect(database);
+    try {
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  /** Runs fn while no start or stop can interleave (used to copy a stopped data directory). */
+  serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.lifecycle.then(fn, fn);
+    this.lifecycle = result.catch(() => {});
+    return result;
+  }
+}

@@ -1,0 +1,487 @@
+/**
+ * The compute engine's facade: real PostgreSQL clusters, one per branch, behind stable
+ * endpoint ports. The control plane (store + operations) owns the desired state; this
+ * module makes Postgres match it and never decides anything on its own.
+ *
+ * Contract (every method is async unless noted; all of them time out and reject with an
+ * Error whose message carries Postgres's own message when Postgres refused):
+ *
+ *   ComputeManager.open({ dataDir, log?, desiredState?, defaultSuspendTimeoutSeconds? })
+ *     Takes over `<dataDir>/computes/`: a postmaster left running by an earlier run (kill -9
+ *     of the server) is stopped, a stale postmaster.pid removed ("took-over" events).
+ *   ensureBranch(branchId)          a root branch's cluster exists (initdb the first time;
+ *                                   ~1 s). Idempotent. The compute is left stopped.
+ *   createBranch(childId, { parent, atLsn?, atTimestamp? }) → { lsn, baseLsn }
+ *                                   the child is a copy of the parent at its head, or at an
+ *                                   LSN (`0/1A2B3C4`) / ISO timestamp. `lsn` is where the
+ *                                   child leaves the parent's WAL (real). Rejects with
+ *                                   BranchPointError for a point outside the parent's
+ *                                   history. Idempotent for a finished child. Child stopped.
+ *   deleteBranch(branchId)          stops it, closes its endpoint, removes its files.
+ *   setEndpoint(branchId, { port, suspendTimeoutSeconds })
+ *                                   listens on 127.0.0.1:port (stable, chosen by the caller,
+ *                                   see allocatePort); a connection wakes the compute, which
+ *                                   suspends after suspendTimeoutSeconds with no connection
+ *                                   (0 = never). Calling again updates the timeout/port.
+ *   removeEndpoint(branchId)        stops listening (the compute keeps running until idle).
+ *   start / suspend / restart(branchId)
+ *                                   suspend ends the compute's sessions and stops Postgres.
+ *   state(branchId) → 'active' | 'idle'   (sync) whether Postgres runs right now.
+ *   apply(branchId, DesiredState) → string[]   roles/databases made to match (wakes the
+ *                                   compute); returns what changed. See apply-config.ts.
+ *   listRoles(branchId), listDatabases(branchId)   what Postgres has (wakes the compute).
+ *   currentLsn(branchId, { wake? }) → 'X/X'   pg_current_wal_lsn(); for a stopped compute
+ *                                   with wake:false, its last checkpoint (from pg_control).
+ *   usage(branchId) → { pids, rssBytes, pssBytes }   (sync) memory of a running compute.
+ *   stopAll()                       stops every Postgres this manager started (fast
+ *                                   shutdown) and every endpoint listener.
+ *
+ * Events (the `log` callback): created, branched, started, suspended, stopped, crashed,
+ * repaired (the desiredState hook changed something at a start), took-over, error.
+ * `desiredState(branchId)`, when given, is applied at every start of a compute before any
+ * client connection is passed through, so changes made while it was idle land then.
+ *
+ * Safety: Postgres runs as an unprivileged OS user under a watchdog that stops it when our
+ * process goes away (even with SIGKILL); TLS + SCRAM only; passwords reach Postgres only
+ * as SCRAM verifiers; no statement text is ever logged by Postgres.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Cluster, type ClusterEvent } from './cluster.ts';
+import { computeLayout, computesDir, type ComputeLayout } from './compute-layout.ts';
+import { EndpointProxy } from './endpoint-proxy.ts';
+import {
+  applyDesiredState,
+  listDatabases,
+  listRoles,
+  type ApplyReport,
+  type DesiredState,
+} from './apply-config.ts';
+import { copyAtPoint, copyHead, finishChild, prepareChild } from './branching.ts';
+import { readHistory, recordBase } from './branch-history.ts';
+import { takeOverDataDir } from './postmaster.ts';
+import { checkpointLsn } from './pg-control.ts';
+import { formatLsn } from './lsn.ts';
+import { freePort } from './free-port.ts';
+import { makeTraversable } from './os-user.ts';
+
+export type { DesiredState, ApplyReport } from './apply-config.ts';
+export { ApplyError } from './apply-config.ts';
+export { BranchPointError } from './branching.ts';
+
+export type ComputeEventType =
+  | 'created'
+  | 'branched'
+  | 'started'
+  | 'suspended'
+  | 'stopped'
+  | 'crashed'
+  | 'repaired'
+  | 'took-over'
+  | 'deleted'
+  | 'error';
+
+export interface ComputeEvent {
+  branchId: string;
+  type: ComputeEventType;
+  message: string;
+}
+
+export interface ComputeManagerOptions {
+  dataDir: string;
+  log?: (event: ComputeEvent) => void;
+  desiredState?: (branchId: string) => Promise<DesiredState | undefined> | DesiredState | undefined;
+  /** For computes started without an endpoint (by apply, listRoles…). Default 300; 0 = never. */
+  defaultSuspendTimeoutSeconds?: number;
+}
+
+export interface EndpointSettings {
+  port: number;
+  suspendTimeoutSeconds: number;
+}
+
+interface Compute {
+  branchId: string;
+  layout: ComputeLayout;
+  cluster: Cluster;
+  leases: number;
+  idleTimer?: NodeJS.Timeout;
+  waking?: Promise<number>;
+  endpoint?: EndpointSettings & { proxy: EndpointProxy };
+  /** Suspend/stop asked for: the "stopped" event is then not a crash. */
+  stopping: boolean;
+}
+
+/** A free port for an endpoint (the caller keeps it for the endpoint's life). */
+export const allocatePort = freePort;
+
+export class ComputeManager {
+  private readonly computes = new Map<string, Compute>();
+  private readonly branchLocks = new Map<string, Promise<unknown>>();
+  private closed = false;
+
+  private constructor(private readonly options: ComputeManagerOptions) {}
+
+  static async open(options: ComputeManagerOptions): Promise<ComputeManager> {
+    const manager = new ComputeManager(options);
+    const root = computesDir(options.dataDir);
+    fs.mkdirSync(root, { recursive: true, mode: 0o711 });
+    for (const dir of makeTraversable(root)) {
+      manager.emit('-', 'took-over', `made ${dir} searchable (o+x) for the Postgres user`);
+    }
+    for (const branchId of fs.readdirSync(root)) {
+      const pgdata = path.join(root, branchId, 'pgdata');
+      if (!fs.existsSync(pgdata)) continue;
+      const found = await takeOverDataDir(pgdata);
+      if (found === 'stopped-running-postmaster') {
+        manager.emit(branchId, 'took-over', 'stopped a postmaster left running by an earlier run');
+      } else if (found === 'stale-pid-file') {
+        manager.emit(branchId, 'took-over', 'removed a stale postmaster.pid');
+      }
+    }
+    return manager;
+  }
+
+  has(branchId: string): boolean {
+    return readHistory(computeLayout(this.options.dataDir, branchId)) !== undefined;
+  }
+
+  ensureBranch(branchId: string): Promise<{ created: boolean }> {
+    return this.locked(branchId, async () => {
+      const compute = this.compute(branchId);
+      if (readHistory(compute.layout)) return { created: false };
+      const began = Date.now();
+      fs.rmSync(compute.layout.root, { recursive: true, force: true }); // an unfinished attempt
+      await compute.cluster.init();
+      await recordBase(compute.layout);
+      this.emit(branchId, 'created', `initdb in ${Date.now() - began} ms`);
+      return { created: true };
+    });
+  }
+
+  createBranch(
+    childId: string,
+    from: { parent: string; atLsn?: string; atTimestamp?: string },
+  ): Promise<{ lsn: string; baseLsn: string }> {
+    return this.locked(childId, async () => {
+      const child = this.compute(childId);
+      const done = readHistory(child.layout);
+      if (done?.parent) return { lsn: done.parent.lsn, baseLsn: done.baseLsn };
+      if (!this.has(from.parent)) throw new Error(`No compute for parent branch ${from.parent}`);
+      const parent = this.compute(from.parent);
+      const began = Date.now();
+      await this.stopCompute(child);
+      prepareChild(child.layout);
+      try {
+        await this.withLease(parent, async () => {
+          if (from.atLsn !== undefined)
+            await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn });
+          else if (from.atTimestamp !== undefined) {
+            await copyAtPoint(parent.cluster, child.layout, { time: from.atTimestamp });
+          } else await copyHead(parent.cluster, child.layout);
+        });
+        child.stopping = true;
+        const history = await finishChild(child.cluster, { branchId: from.parent });
+        child.stopping = false;
+        this.emit(
+          childId,
+          'branched',
+          `from ${from.parent} at ${history.parent.lsn} in ${Date.now() - began} ms`,
+        );
+        return { lsn: history.parent.lsn, baseLsn: history.baseLsn };
+      } catch (error) {
+        child.stopping = true;
+        await child.cluster.stop().catch(() => {});
+        child.stopping = false;
+        fs.rmSync(child.layout.root, { recursive: true, force: true });
+        throw error;
+      }
+    });
+  }
+
+  deleteBranch(branchId: string): Promise<void> {
+    return this.locked(branchId, async () => {
+      const compute = this.compute(branchId);
+      await this.removeEndpoint(branchId);
+      await this.stopCompute(compute);
+      fs.rmSync(compute.layout.root, { recursive: true, force: true });
+      this.computes.delete(branchId);
+      this.emit(branchId, 'deleted', 'compute removed');
+    });
+  }
+
+  async setEndpoint(branchId: string, settings: EndpointSettings): Promise<void> {
+    const compute = this.compute(branchId);
+    const current = compute.endpoint;
+    if (current && current.port === settings.port) {
+      current.suspendTimeoutSeconds = settings.suspendTimeoutSeconds;
+      if (compute.leases === 0) this.scheduleIdle(compute);
+      return;
+    }
+    const proxy = await EndpointProxy.listen(settings.port, {
+      acquire: () => this.lease(compute),
+      release: () => this.release(compute),
+      onError: (error) => this.emit(branchId, 'error', `endpoint: ${error.message}`),
+    });
+    if (current) await current.proxy.close();
+    compute.endpoint = { ...settings, proxy };
+  }
+
+  async removeEndpoint(branchId: string): Promise<void> {
+    const compute = this.computes.get(branchId);
+    const endpoint = compute?.endpoint;
+    if (!compute || !endpoint) return;
+    compute.endpoint = undefined;
+    await endpoint.proxy.close();
+  }
+
+  async start(branchId: string): Promise<void> {
+    this.requireBranch(branchId);
+    await this.withLease(this.compute(branchId), async () => {});
+  }
+
+  async suspend(branchId: string): Promise<void> {
+    const compute = this.computes.get(branchId);
+    if (!compute) return;
+    await this.stopCompute(compute);
+    if (compute.leases === 0) this.emit(branchId, 'suspended', 'suspended on request');
+  }
+
+  async restart(branchId: string): Promise<void> {
+    await this.suspend(branchId);
+    await this.start(branchId);
+  }
+
+  state(branchId: string): 'active' | 'idle' {
+    return this.computes.get(branchId)?.cluster.running ? 'active' : 'idle';
+  }
+
+  apply(branchId: string, desired: DesiredState): Promise<ApplyReport> {
+    this.requireBranch(branchId);
+    const compute = this.compute(branchId);
+    return this.withLease(compute, () =>
+      applyDesiredState((db) => compute.cluster.connect(db), desired),
+    );
+  }
+
+  listRoles(branchId: string): ReturnType<typeof listRoles> {
+    this.requireBranch(branchId);
+    const compute = this.compute(branchId);
+    return this.withLease(compute, () => compute.cluster.withSession(listRoles));
+  }
+
+  listDatabases(branchId: string): ReturnType<typeof listDatabases> {
+    this.requireBranch(branchId);
+    const compute = this.compute(branchId);
+    return this.withLease(compute, () => compute.cluster.withSession(listDatabases));
+  }
+
+  async currentLsn(branchId: string, options: { wake?: boolean } = {}): Promise<string> {
+    this.requireBranch(branchId);
+    const compute = this.compute(branchId);
+    if (options.wake === false && !compute.cluster.running) {
+      return formatLsn(checkpointLsn(compute.layout.pgdata));
+    }
+    return this.withLease(compute, () =>
+      compute.cluster.withSession(async (session) => {
+        const { rows } = await session.query<{ lsn: string }>(
+          'SELECT pg_catalog.pg_current_wal_lsn() AS lsn',
+        );
+        return rows[0]!.lsn;
+      }),
+    );
+  }
+
+  usage(branchId: string): { pids: number[]; rssBytes: number; pssBytes: number } {
+    const pid = this.computes.get(branchId)?.cluster.pid;
+    if (pid === undefined) return { pids: [], rssBytes: 0, pssBytes: 0 };
+    const pids = [pid, ...childPids(pid)];
+    let rss = 0;
+    let pss = 0;
+    for (const p of pids) {
+      try {
+        const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+        rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+        pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return { pids, rssBytes: rss, pssBytes: pss };
+  }
+
+  async stopAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      [...this.computes.values()].map(async (compute) => {
+        if (compute.endpoint) {
+          const { proxy } = compute.endpoint;
+          compute.endpoint = undefined;
+          await proxy.close();
+        }
+        await this.stopCompute(compute);
+      }),
+    );
+  }
+
+  // --- internals ---
+
+  private compute(branchId: string): Compute {
+    let compute = this.computes.get(branchId);
+    if (!compute) {
+      const layout = computeLayout(this.options.dataDir, branchId);
+      const created: Compute = {
+        branchId,
+        layout,
+        cluster: new Cluster(layout, (event) => this.onClusterEvent(created, event)),
+        leases: 0,
+        stopping: false,
+      };
+      compute = created;
+      this.computes.set(branchId, compute);
+    }
+    return compute;
+  }
+
+  private requireBranch(branchId: string): void {
+    if (!this.has(branchId)) throw new Error(`No compute for branch ${branchId}`);
+  }
+
+  private onClusterEvent(compute: Compute, event: ClusterEvent): void {
+    switch (event.type) {
+      case 'started':
+        this.emit(compute.branchId, 'started', `Postgres ready in ${event.ms} ms`);
+        break;
+      case 'crashed':
+        if (!compute.stopping) {
+          this.emit(
+            compute.branchId,
+            'crashed',
+            `Postgres exited (code ${event.code}); the next connection restarts it`,
+          );
+        }
+        break;
+      case 'took-over':
+        this.emit(compute.branchId, 'took-over', event.found);
+        break;
+      case 'stopped':
+        break;
+    }
+  }
+
+  /** Takes a lease synchronously (the caller must release it, even if waking fails). */
+  private lease(compute: Compute): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('The compute engine is stopped'));
+    compute.leases++;
+    clearTimeout(compute.idleTimer);
+    compute.idleTimer = undefined;
+    return this.wake(compute);
+  }
+
+  private release(compute: Compute): void {
+    compute.leases = Math.max(0, compute.leases - 1);
+    if (compute.leases === 0) this.scheduleIdle(compute);
+  }
+
+  private async withLease<T>(compute: Compute, fn: () => Promise<T>): Promise<T> {
+    try {
+      await this.lease(compute);
+      return await fn();
+    } finally {
+      this.release(compute);
+    }
+  }
+
+  /** Starts Postgres if needed and applies the desired state once per start. */
+  private wake(compute: Compute): Promise<number> {
+    if (compute.cluster.running && !compute.waking) return Promise.resolve(compute.cluster.port!);
+    if (compute.waking) return compute.waking;
+    const waking = (async () => {
+      if (!readHistory(compute.layout))
+        throw new Error(`No compute for branch ${compute.branchId}`);
+      const port = await compute.cluster.start();
+      await this.reconcile(compute);
+      return port;
+    })();
+    compute.waking = waking;
+    void waking.then(
+      () => (compute.waking = undefined),
+      () => (compute.waking = undefined),
+    );
+    return waking;
+  }
+
+  private async reconcile(compute: Compute): Promise<void> {
+    if (!this.options.desiredState) return;
+    try {
+      const desired = await this.options.desiredState(compute.branchId);
+      if (!desired) return;
+      const changes = await applyDesiredState((db) => compute.cluster.connect(db), desired);
+      if (changes.length > 0) this.emit(compute.branchId, 'repaired', changes.join('; '));
+    } catch (error) {
+      this.emit(
+        compute.branchId,
+        'error',
+        `applying the desired state at start: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private scheduleIdle(compute: Compute): void {
+    clearTimeout(compute.idleTimer);
+    compute.idleTimer = undefined;
+    if (!compute.cluster.running || this.closed) return;
+    const seconds =
+      compute.endpoint?.suspendTimeoutSeconds ?? this.options.defaultSuspendTimeoutSeconds ?? 300;
+    if (seconds <= 0) return;
+    compute.idleTimer = setTimeout(() => {
+      compute.idleTimer = undefined;
+      if (compute.leases > 0 || !compute.cluster.running) return;
+      this.stopCompute(compute).then(
+        () => this.emit(compute.branchId, 'suspended', `idle for ${seconds} s`),
+        (error: Error) => this.emit(compute.branchId, 'error', `suspend: ${error.message}`),
+      );
+    }, seconds * 1000);
+    compute.idleTimer.unref();
+  }
+
+  private async stopCompute(compute: Compute): Promise<void> {
+    clearTimeout(compute.idleTimer);
+    compute.idleTimer = undefined;
+    if (!compute.cluster.running) return;
+    compute.stopping = true;
+    try {
+      await compute.cluster.stop();
+    } finally {
+      compute.stopping = false;
+    }
+  }
+
+  /** Branch-level changes (create, delete) of one branch run one at a time. */
+  private locked<T>(branchId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.branchLocks.get(branchId) ?? Promise.resolve();
+    const result = previous.then(fn, fn);
+    this.branchLocks.set(
+      branchId,
+      result.catch(() => {}),
+    );
+    return result;
+  }
+
+  private emit(branchId: string, type: ComputeEventType, message: string): void {
+    this.options.log?.({ branchId, type, message });
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
