@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-});
+}, 60_000);
 
 describe('roles applied from the desired state', { timeout: 60_000 }, () => {
   it('a created role logs in with its password over TLS with channel binding (psql and pg)', async () => {
