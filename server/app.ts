@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from './config.ts';
 import type { ApiEnv } from './http/env.ts';
@@ -45,7 +45,8 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
 
   const app = new Hono<ApiEnv>();
   app.onError(neonErrors(log, apiErrorOfStoreError));
-  app.use(requestIds(), requestLog(log));
+  app.use(requestIds());
+  if (!config.quiet) app.use(requestLog(log));
   app.use(
     allowedHostsOnly(config.host, config.allowedHosts),
     securityHeaders(),
@@ -57,11 +58,12 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
   app.use(
     '/api/v2/*',
     requireAuth(apiKey),
-    bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge(config) }),
+    bodiesOnly(bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge(config) })),
   );
   if (faults) app.use('/api/v2/*', faults.middleware());
   if (store) {
-    app.use('/api/v2/*', rateLimit(config.rateLimitPerMinute, config.rateLimitPerSecond));
+    if (config.rateLimitPerMinute || config.rateLimitPerSecond)
+      app.use('/api/v2/*', rateLimit(config.rateLimitPerMinute, config.rateLimitPerSecond));
     app.route('/api/v2', localApi(store, config.account));
   } else {
     app.use('/api/v2/*', keyCheck!.middleware());
@@ -82,6 +84,12 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     close: () => store?.close(),
   };
 }
+
+/** GET and HEAD carry no body: asking for one would build the whole fetch Request for nothing. */
+const bodiesOnly =
+  (limit: MiddlewareHandler): MiddlewareHandler =>
+  (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next);
 
 const tooLarge = (config: Config) => () => {
   throw new ApiError(413, `request body is larger than ${config.maxBodyBytes} bytes`);

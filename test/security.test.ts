@@ -93,6 +93,20 @@ describe('Host allowlist (DNS rebinding)', () => {
     expect(res.status).toBe(403);
   });
 
+  it('checks an absolute request target even when its Host header was served before', async () => {
+    const url = new URL(s.url);
+    const ok = await sendBytes(
+      s.url,
+      `GET /api/v2/users/me HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${KEY}`,
+    );
+    expect(ok.status).toBe(200);
+    const res = await sendBytes(
+      s.url,
+      `GET http://evil.example/api/v2/users/me HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${KEY}`,
+    );
+    expect(res.status).toBe(403);
+  });
+
   it.each(['localhost', '127.0.0.1', '[::1]', 'console.test'])(
     'serves Host %s (with its port)',
     async (name) => {

@@ -515,6 +515,19 @@ describe('auth', () => {
     expect(await roleNames(d)).not.toContain('intruder');
   });
 
+  it('a key accepted once lets no other value through (the server remembers what passed)', async () => {
+    const me = (headers: Record<string, string>) =>
+      d.api.request('GET', '/users/me', { anonymous: true, headers });
+    for (let round = 0; round < 2; round++) {
+      expect((await me({ authorization: `Bearer ${API_KEY}` })).status).toBe(200);
+      expectError(await me({ authorization: `Bearer ${API_KEY}x` }), 401);
+      expectError(await me({ authorization: `Bearer ${API_KEY.slice(0, -1)}` }), 401);
+      expect((await me({ cookie: `zenith=${API_KEY}` })).status).toBe(200);
+      expectError(await me({ cookie: `zenith=${API_KEY}x` }), 401);
+      expectError(await me({ cookie: `zenith=${API_KEY.slice(1)}` }), 401);
+    }
+  });
+
   it("accepts the key as Bearer, or in Neon's cookies zenith and keycloak_token", async () => {
     expect(
       (await d.api.request('GET', '/users/me', { headers: { authorization: `bearer ${API_KEY}` } }))

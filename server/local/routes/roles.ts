@@ -12,19 +12,21 @@ const createBody = z.object({
   role: z.object({ name: roleName, no_login: z.boolean().optional() }),
 });
 
+const JSON_TYPE = { 'Content-Type': 'application/json' };
 const ROLE = '/projects/:projectId/branches/:branchId/roles/:roleName';
 
 export function roleRoutes({ store, now }: LocalContext) {
-  // The list's JSON per branch, until the next write: the hottest response of the page.
+  // The list's JSON per project and branch, until the next write: the hottest response of
+  // the page. A hit skips the store entirely (a miss that throws, a 404, is not kept).
   const listBodies = new VersionedCache<string>(() => store.version);
   return new Hono<ApiEnv>()
     .get('/projects/:projectId/branches/:branchId/roles', (c) => {
+      const projectId = c.req.param('projectId');
       const branchId = c.req.param('branchId');
-      const roles = store.listRoles(c.req.param('projectId'), branchId);
-      const body = listBodies.get(branchId, () =>
-        JSON.stringify({ roles: roles.map((r) => shape.role(r)) }),
+      const body = listBodies.get(`${projectId}/${branchId}`, () =>
+        JSON.stringify({ roles: store.listRoles(projectId, branchId).map((r) => shape.role(r)) }),
       );
-      return c.body(body, 200, { 'Content-Type': 'application/json' });
+      return c.body(body, 200, JSON_TYPE);
     })
     .post('/projects/:projectId/branches/:branchId/roles', async (c) => {
       const { role } = await readBody(c, createBody);
