@@ -26,12 +26,13 @@ test.describe('Keyboard only', () => {
     const dialog = users.newUserDialog;
     const name = dialog.getByRole('textbox', { name: 'Name' });
     const branch = dialog.getByRole('combobox', { name: 'Branch' });
+    const canLogIn = dialog.getByRole('checkbox', { name: 'Can log in' });
     const cancel = dialog.getByRole('button', { name: 'Cancel' });
     const create = dialog.getByRole('button', { name: 'Create' });
     await expect(name).toBeFocused();
 
     // Focus cycles inside the dialog, forwards and backwards.
-    for (const next of [cancel, create, branch, name]) {
+    for (const next of [canLogIn, cancel, create, branch, name]) {
       await page.keyboard.press('Tab');
       await expect(next).toBeFocused();
     }

@@ -1,9 +1,9 @@
-import { useEffect, useRef } from 'react';
-import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { listProjectOperations, type Operation } from '@neon/sdk/raw';
 import { neonClient } from '@/api/neon-client';
 
-const POLL_MS = 1_000;
+// Neon's operations take seconds; half a second keeps a row's "Applying changes" close to the truth.
+const POLL_MS = 500;
 
 export function isUnfinished(operation: Pick<Operation, 'status'>): boolean {
   return (
@@ -31,26 +31,9 @@ export const operationQueries = {
           throwOnError: true,
         }),
       select: (data) => data.operations,
-      // Poll only while something is still in flight.
+      // Poll only while something is still in flight. Finishing changes no list: each
+      // mutation refetched what it changed when Neon answered it.
       refetchInterval: (query) =>
         query.state.data?.operations.some(isUnfinished) ? POLL_MS : false,
     }),
 };
-
-/**
- * The project's operations, polled while any is unfinished. When the last one ends, the
- * branch data it changed is read again so the list is fresh.
- */
-export function useProjectOperations(projectId: string) {
-  const queryClient = useQueryClient();
-  const query = useQuery(operationQueries.list(projectId));
-  const busy = query.data?.some(isUnfinished) ?? false;
-  const wasBusy = useRef(busy);
-  useEffect(() => {
-    if (wasBusy.current && !busy) {
-      void queryClient.invalidateQueries({ queryKey: ['projects', projectId, 'branches'] });
-    }
-    wasBusy.current = busy;
-  }, [busy, projectId, queryClient]);
-  return query;
-}

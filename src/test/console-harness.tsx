@@ -58,10 +58,19 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
   };
 }
 
-/** Renders the whole console at `path`, the way a browser tab opening that URL would. */
-export function renderConsole(path: string) {
+/**
+ * Renders the whole console at `path`, the way a browser tab opening that URL would.
+ * Reads are not retried (the production policy waits up to 8 s before showing an error)
+ * unless a test proves that policy: `{ retryReads: true }`. Mutations keep theirs, which
+ * only repeats a refusal that proves nothing happened.
+ */
+export function renderConsole(path: string, { retryReads = false } = {}) {
   window.history.replaceState(null, '', path);
   const queryClient = createQueryClient();
+  if (!retryReads) {
+    const defaults = queryClient.getDefaultOptions();
+    queryClient.setDefaultOptions({ ...defaults, queries: { ...defaults.queries, retry: false } });
+  }
   const user = userEvent.setup();
   const view = render(<App queryClient={queryClient} />);
   return { ...view, user, queryClient };

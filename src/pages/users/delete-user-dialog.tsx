@@ -1,5 +1,5 @@
 import type { Branch, Role } from '@neon/sdk/raw';
-import { useDeleteRole } from '@/api/roles';
+import { useDeleteRole } from '@/api/role-mutations';
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -10,11 +10,14 @@ import {
 import { Button } from '@/components/ui/button';
 import { DialogFooter } from '@/components/ui/dialog';
 import { ErrorMessage } from '@/components/ui/error-message';
+import { ApplyingNote } from '@/pages/users/applying-note';
 
 interface DeleteUserDialogProps {
   projectId: string;
   branch: Branch;
   role: Role;
+  /** The user's last change is still being applied: Delete will wait for it. */
+  applying: boolean;
   onClose: () => void;
   onCloseAutoFocus: (event: Event) => void;
 }
@@ -23,6 +26,7 @@ export function DeleteUserDialog({
   projectId,
   branch,
   role,
+  applying,
   onClose,
   onCloseAutoFocus,
 }: DeleteUserDialogProps) {
@@ -38,18 +42,20 @@ export function DeleteUserDialog({
   };
 
   return (
-    <AlertDialog open onOpenChange={(open) => !open && onClose()}>
+    // Esc and Cancel wait for the answer: closing mid-request would hide whether it worked.
+    <AlertDialog open onOpenChange={(open) => !open && !deleteRole.isPending && onClose()}>
       <AlertDialogContent onCloseAutoFocus={onCloseAutoFocus}>
         <AlertDialogTitle>Delete user {role.name}?</AlertDialogTitle>
         <AlertDialogDescription>
           This removes the user {role.name} from branch {branch.name}. Applications that connect as{' '}
           {role.name} stop working. This cannot be undone.
         </AlertDialogDescription>
+        {applying ? <ApplyingNote name={role.name} action="Delete" /> : null}
         {deleteRole.error ? (
           <ErrorMessage error={deleteRole.error} title="The user was not deleted." change />
         ) : null}
         <DialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
+          <AlertDialogCancel disabled={deleteRole.isPending}>Cancel</AlertDialogCancel>
           <Button variant="danger" onClick={confirm} disabled={deleteRole.isPending}>
             {deleteRole.isPending ? 'Deleting…' : 'Delete'}
           </Button>

@@ -29,7 +29,9 @@ async function openNewUser() {
   const view = renderConsole(`/projects/${projectId}/settings/users`);
   await screen.findByRole('table', { name: 'Users on branch main' });
   await view.user.click(screen.getByRole('button', { name: 'New User' }));
-  const dialog = await screen.findByRole('dialog', { name: 'New user' });
+  // The first open may show the stand-in while the dialogs' code compiles: wait for the form.
+  await screen.findByRole('textbox', { name: 'Name' });
+  const dialog = screen.getByRole('dialog', { name: 'New user' });
   return { ...view, dialog };
 }
 
@@ -159,11 +161,11 @@ describe('New User dialog', () => {
       (e) => e.branch_id === mainBranch.id && e.type === 'read_write',
     )!.host;
     expect(text).toContain(`PGHOST='${host}'\n`);
-    expect(text).toContain(`PGUSER='o'\\''brien-app'\n`);
+    expect(text).toContain(`PGUSER="o'brien-app"\n`);
     expect(text).toContain(`PGPASSWORD='${password}'\n`);
     expect(text).toContain("PGDATABASE='neondb'\n");
     expect(text).toContain(
-      `DATABASE_URL='postgresql://o'\\''brien-app:${encodeURIComponent(password)}@${host}:5432/neondb?sslmode=require'`,
+      `DATABASE_URL='postgresql://o%27brien-app:${encodeURIComponent(password)}@${host}/neondb?sslmode=require&channel_binding=require'`,
     );
 
     vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(

@@ -1,7 +1,8 @@
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Branch, Operation } from '@neon/sdk/raw';
-import { roleQueries, useCreateRole } from '@/api/roles';
+import { useCreateRole } from '@/api/role-mutations';
+import { roleQueries } from '@/api/roles';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -39,6 +40,7 @@ export function NewUserDialog({
   const id = useId();
   const [branchId, setBranchId] = useState(initialBranchId);
   const [name, setName] = useState('');
+  const [canLogin, setCanLogin] = useState(true);
   const [submitted, setSubmitted] = useState(false);
   // A ref, not state: two Enter presses in one frame both run before React re-renders.
   const sending = useRef(false);
@@ -67,9 +69,13 @@ export function NewUserDialog({
     if (sending.current || createRole.isPending || problem) return;
     sending.current = true;
     createRole.mutate(
-      { projectId, branchId, roleName: name },
+      { projectId, branchId, roleName: name, canLogin },
       {
-        onSuccess: (data) => onOperations(branchId, data.role.name, data.operations),
+        onSuccess: (data) => {
+          onOperations(branchId, data.role.name, data.operations);
+          // A user that cannot log in has no password to show: done.
+          if (!canLogin) close();
+        },
         onError: () => {
           sending.current = false;
         },
@@ -94,7 +100,7 @@ export function NewUserDialog({
         // A stray click must not throw away a password that cannot be shown again.
         onInteractOutside={(event) => created && event.preventDefault()}
       >
-        {created ? (
+        {created && canLogin ? (
           <OneTimePassword
             projectId={projectId}
             branchId={branchId}
@@ -107,9 +113,7 @@ export function NewUserDialog({
         ) : (
           <form onSubmit={submit} noValidate>
             <DialogTitle>New user</DialogTitle>
-            <DialogDescription>
-              Create a Postgres user on a branch. Neon generates its password.
-            </DialogDescription>
+            <DialogDescription>Create a Postgres user on a branch.</DialogDescription>
 
             <BranchSelect
               id={`${id}-branch`}
@@ -149,6 +153,22 @@ export function NewUserDialog({
                   SQL needs this name quoted: <code>{quoteIdentifier(name)}</code>
                 </p>
               ) : null}
+            </div>
+
+            <div className="field field-check">
+              <input
+                id={`${id}-login`}
+                type="checkbox"
+                checked={canLogin}
+                onChange={(event) => setCanLogin(event.target.checked)}
+                aria-describedby={`${id}-login-hint`}
+              />
+              <label htmlFor={`${id}-login`}>Can log in</label>
+              <p id={`${id}-login-hint`} className="small muted">
+                {canLogin
+                  ? 'Neon generates a password, shown once after Create.'
+                  : 'No password: a role for ownership and grants that cannot connect (no_login).'}
+              </p>
             </div>
 
             {createRole.error ? (

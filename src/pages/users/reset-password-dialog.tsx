@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { Branch, Operation, Role } from '@neon/sdk/raw';
-import { useResetRolePassword } from '@/api/roles';
+import { useResetRolePassword } from '@/api/role-mutations';
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -11,12 +11,15 @@ import {
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { ErrorMessage } from '@/components/ui/error-message';
+import { ApplyingNote } from '@/pages/users/applying-note';
 import { OneTimePassword } from '@/pages/users/one-time-password';
 
 interface ResetPasswordDialogProps {
   projectId: string;
   branch: Branch;
   role: Role;
+  /** The user's last change is still being applied: the reset will wait for it. */
+  applying: boolean;
   onOperations: (branchId: string, roleName: string, operations: Operation[]) => void;
   onClose: () => void;
   onCloseAutoFocus: (event: Event) => void;
@@ -26,6 +29,7 @@ export function ResetPasswordDialog({
   projectId,
   branch,
   role,
+  applying,
   onOperations,
   onClose,
   onCloseAutoFocus,
@@ -86,6 +90,7 @@ export function ResetPasswordDialog({
           Neon generates a new password for {role.name} on branch {branch.name}. The current
           password stops working, so update every application that uses it.
         </AlertDialogDescription>
+        {applying ? <ApplyingNote name={role.name} action="The reset" /> : null}
         {reset.error ? (
           <ErrorMessage error={reset.error} title="The password was not reset." change />
         ) : null}

@@ -151,9 +151,9 @@ describe('Reset password', () => {
 });
 
 describe('operations', () => {
-  it('shows progress on the row while its operations run, then refreshes', async () => {
+  it('shows progress on the row while its operations run; a delete meanwhile says it waits, then succeeds', async () => {
     await server.close();
-    server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '2500' });
+    server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '1500' });
     projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
     const { user } = await openPage();
     await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
@@ -166,16 +166,21 @@ describe('operations', () => {
     // The row (behind the modal, hence queried by text) shows progress at once.
     const row = screen.getByRole('rowheader', { name: /^casey/, hidden: true }).closest('tr')!;
     expect(await within(row).findByText(/Applying changes/)).toBeInTheDocument();
-    expect(
-      within(row).getByRole('button', { name: 'Delete user casey', hidden: true }),
-    ).toHaveAttribute('aria-disabled', 'true');
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
-    await waitFor(
-      () => expect(within(row).queryByText(/Applying changes/)).not.toBeInTheDocument(),
-      { timeout: 10_000 },
-    );
-    expect(within(row).getByRole('button', { name: 'Delete user casey' })).not.toHaveAttribute(
-      'aria-disabled',
-    );
+
+    // Delete stays usable: its confirmation says the change is still being applied.
+    const remove = within(row).getByRole('button', { name: 'Delete user casey' });
+    expect(remove).not.toHaveAttribute('aria-disabled');
+    await user.click(remove);
+    const deletion = await screen.findByRole('alertdialog', { name: 'Delete user casey?' });
+    expect(
+      within(deletion).getByText(/A change to casey is still being applied. Delete waits/),
+    ).toBeInTheDocument();
+    await user.click(within(deletion).getByRole('button', { name: 'Delete' }));
+    // Neon answers 423 until the reset's operation ends; the console retries, then it is gone.
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument(), {
+      timeout: 10_000,
+    });
+    expect(screen.queryByRole('rowheader', { name: /^casey/ })).not.toBeInTheDocument();
   });
 });

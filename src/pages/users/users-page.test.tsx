@@ -136,7 +136,9 @@ describe('projects and list states', () => {
       count: 1,
       retry_after: 0,
     });
-    const first = renderConsole(`/projects/${await projectId()}/settings/users`);
+    const first = renderConsole(`/projects/${await projectId()}/settings/users`, {
+      retryReads: true,
+    });
     expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
     first.unmount();
 

@@ -1,5 +1,6 @@
 import {
   memo,
+  useCallback,
   useEffect,
   useId,
   useLayoutEffect,
@@ -7,34 +8,26 @@ import {
   useState,
   useSyncExternalStore,
   type MouseEvent,
+  type RefObject,
 } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { Role } from '@neon/sdk/raw';
 import { Button } from '@/components/ui/button';
-
-export type SortKey = 'name' | 'created';
-export interface Sort {
-  key: SortKey;
-  direction: 'asc' | 'desc';
-}
-
-export interface UserRow {
-  role: Role;
-  /** Lower-cased name and creation time, computed once so search and sort stay instant over thousands of rows. */
-  searchKey: string;
-  createdMs: number;
-  databases: string[];
-  busy: boolean;
-  failure?: string;
-}
+import {
+  deleteBlocker,
+  nextSort,
+  resetBlocker,
+  type Sort,
+  type SortKey,
+  type UserRow,
+} from '@/pages/users/user-rows';
 
 interface UsersTableProps {
   branchName: string;
-  /** Changes whenever something above the table appears or disappears. */
-  layoutKey: string;
   rows: UserRow[];
   sort: Sort;
   onSortChange: (sort: Sort) => void;
+  onConnect: (role: Role, opener: HTMLElement) => void;
   onDelete: (role: Role, opener: HTMLElement) => void;
   onReset: (role: Role, opener: HTMLElement) => void;
 }
@@ -52,43 +45,40 @@ function subscribeNarrow(onChange: () => void) {
 }
 const isNarrow = () => window.matchMedia?.(NARROW).matches ?? false;
 
+/**
+ * The element's distance from the top of the document, kept current: banners above the
+ * table come and go with every render of the page, and fonts or a resize move it too.
+ */
+function useOffsetTop(ref: RefObject<HTMLElement | null>): number {
+  const [top, setTop] = useState(0);
+  const measure = useCallback(() => {
+    const element = ref.current;
+    if (element) setTop(Math.round(element.getBoundingClientRect().top + window.scrollY));
+  }, [ref]);
+  // Every render: a state that bails out when unchanged, so this costs one layout read.
+  useLayoutEffect(measure);
+  useEffect(() => {
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, [measure]);
+  return top;
+}
+
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** Why a row's action is unavailable, or null when it can be used. */
-export function deleteBlocker(row: UserRow): string | null {
-  if (row.role.protected)
-    return `${row.role.name} is a protected system user: it cannot be deleted.`;
-  if (row.databases.length > 0) {
-    const list = row.databases.join(', ');
-    return `${row.role.name} owns ${row.databases.length === 1 ? 'database' : 'databases'} ${list}: delete or reassign ${row.databases.length === 1 ? 'it' : 'them'} first.`;
-  }
-  if (row.busy) return 'Changes to this user are still being applied.';
-  return null;
-}
-
-export function resetBlocker(row: UserRow): string | null {
-  if (row.role.protected)
-    return `${row.role.name} is a protected system user: its password cannot be reset.`;
-  if (row.busy) return 'Changes to this user are still being applied.';
-  return null;
-}
 
 export function UsersTable({
   branchName,
-  layoutKey,
   rows,
   sort,
   onSortChange,
+  onConnect,
   onDelete,
   onReset,
 }: UsersTableProps) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
-  const [scrollMargin, setScrollMargin] = useState(0);
-  // Banners above the table (operations, errors) come and go: `layoutKey` says when.
-  useLayoutEffect(() => {
-    const top = Math.round((bodyRef.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
-    setScrollMargin(top);
-  }, [layoutKey]);
+  const scrollMargin = useOffsetTop(bodyRef);
 
   // Rows are virtualised against the window so 10,000 users paint as fast as 10.
   const rowHeight = useSyncExternalStore(subscribeNarrow, isNarrow)
@@ -117,19 +107,7 @@ export function UsersTable({
         <button
           type="button"
           className="sort-button"
-          onClick={() =>
-            onSortChange({
-              key,
-              direction:
-                active && sort.direction === 'asc'
-                  ? 'desc'
-                  : active
-                    ? 'asc'
-                    : key === 'created'
-                      ? 'desc'
-                      : 'asc',
-            })
-          }
+          onClick={() => onSortChange(nextSort(sort, key))}
         >
           {label}
           <span aria-hidden="true" className="sort-mark">
@@ -166,6 +144,7 @@ export function UsersTable({
             key={item.key}
             index={item.index}
             row={rows[item.index]}
+            onConnect={onConnect}
             onDelete={onDelete}
             onReset={onReset}
           />
@@ -183,6 +162,7 @@ export function UsersTable({
 interface UserTableRowProps {
   index: number;
   row: UserRow;
+  onConnect: (role: Role, opener: HTMLElement) => void;
   onDelete: (role: Role, opener: HTMLElement) => void;
   onReset: (role: Role, opener: HTMLElement) => void;
 }
@@ -191,6 +171,7 @@ interface UserTableRowProps {
 const UserTableRow = memo(function UserTableRow({
   index,
   row,
+  onConnect,
   onDelete,
   onReset,
 }: UserTableRowProps) {
@@ -223,6 +204,11 @@ const UserTableRow = memo(function UserTableRow({
               Protected
             </span>
           ) : null}{' '}
+          {row.canLogin ? null : (
+            <span className="badge" title="A role without a password (no_login)">
+              Cannot log in
+            </span>
+          )}{' '}
           {row.busy ? (
             <span className="badge badge-progress" role="status">
               <span className="spinner" aria-hidden="true" /> Applying changes…
@@ -243,6 +229,14 @@ const UserTableRow = memo(function UserTableRow({
       </td>
       <td className="col-actions">
         <div className="row-actions">
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={`Connect as ${role.name}`}
+            onClick={(event) => onConnect(role, event.currentTarget)}
+          >
+            Connect
+          </Button>
           <Button
             size="sm"
             variant="ghost"
