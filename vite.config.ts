@@ -52,11 +52,12 @@ export default defineConfig({
       output: {
         codeSplitting: {
           // One long-cached vendor chunk for what every page needs; Radix stays with the
-          // lazily loaded dialogs, infinite queries with the lazily loaded projects page.
+          // lazily loaded dialogs, as do mutations (only dialogs change anything); infinite
+          // queries stay with the lazily loaded projects page.
           groups: [
             {
               name: 'vendor',
-              test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack|@neon)[\\/](?!.*(useInfiniteQuery|infiniteQueryObserver))/,
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser|@tanstack|@neon)[\\/](?!.*(useInfiniteQuery|infiniteQueryObserver|useMutation|mutationObserver))/,
             },
           ],
         },

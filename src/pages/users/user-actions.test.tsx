@@ -71,6 +71,21 @@ describe('Delete', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'New User' })).toHaveFocus());
   });
 
+  it('ignores Escape and Cancel while the delete request is in flight', async () => {
+    const { user } = await openPage();
+    await server.fault({ method: 'DELETE', path: '/projects/*/branches/*/roles/*', delay_ms: 800 });
+    await user.click(screen.getByRole('button', { name: 'Delete user sally' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete user sally?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await within(dialog).findByRole('button', { name: 'Deleting…' })).toBeDisabled();
+    await user.keyboard('{Escape}');
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toBeDisabled();
+    expect(screen.getByRole('alertdialog', { name: 'Delete user sally?' })).toBeInTheDocument();
+    // It closes once Neon has answered, onto a list without sally.
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    expect(screen.queryByRole('rowheader', { name: /^sally/ })).not.toBeInTheDocument();
+  });
+
   it('stays open with Neon’s message when the delete is refused', async () => {
     const { user } = await openPage();
     await server.fault({
@@ -147,10 +162,52 @@ describe('Reset password', () => {
     expect(
       await screen.findByText(/Last change failed: compute did not apply the config/),
     ).toBeInTheDocument();
+
+    // The page keeps what it started across a branch switch and back.
+    await user.selectOptions(screen.getByLabelText('Branch'), 'dev');
+    await screen.findByRole('table', { name: 'Users on branch dev' });
+    expect(screen.queryByText(/Last change failed/)).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('Branch'), 'main (default)');
+    await screen.findByRole('table', { name: 'Users on branch main' });
+    expect(
+      await screen.findByText(/Last change failed: compute did not apply the config/),
+    ).toBeInTheDocument();
   });
 });
 
 describe('operations', () => {
+  it('after a change only the list it changed is read again, once', async () => {
+    await server.close();
+    server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '300' });
+    projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
+    const { user } = await openPage();
+    const reads: string[] = [];
+    const inner = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const path = new URL(request.url).pathname.replace(/^\/api\/v2\/projects\/[^/]+/, '');
+      if (request.method === 'GET' && !path.endsWith('/operations'))
+        reads.push(path.replace(/\/branches\/[^/]+/, '/branches/B'));
+      return inner(input, init);
+    };
+
+    await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
+    const confirm = await screen.findByRole('alertdialog', {
+      name: 'Reset the password of casey?',
+    });
+    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    const row = screen.getByRole('rowheader', { name: /^casey/ }).closest('tr')!;
+    await waitFor(() =>
+      expect(within(row).queryByText(/Applying changes/)).not.toBeInTheDocument(),
+    );
+    // Longer than a poll: a refetch when the operations end would have happened by now.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    // The roles list once; the endpoints once, for the password dialog's .env (not cached before).
+    expect(reads.sort()).toEqual(['/branches/B/endpoints', '/branches/B/roles']);
+  });
+
   it('shows progress on the row while its operations run; a delete meanwhile says it waits, then succeeds', async () => {
     await server.close();
     server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '1500' });
