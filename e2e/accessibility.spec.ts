@@ -102,6 +102,30 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoViolations(page, testInfo, `${colorScheme}: reset, new password`, DIALOG);
     });
 
+    test('the Connect dialog: masked, shown, another format', async ({
+      page,
+      project,
+      api,
+      uniqueName,
+    }, testInfo) => {
+      const user = uniqueName('axe');
+      await api.createRole(project.id, project.mainBranchId, user);
+      const users = new UsersPage(page);
+      await users.goto(project.url());
+      await users.connectButton(user).click();
+      const dialog = users.connectDialog;
+      await expect(users.connectionText).toContainText('********');
+      await expectNoViolations(page, testInfo, `${colorScheme}: connect, masked`, DIALOG);
+      await dialog.getByRole('button', { name: 'Show password' }).click();
+      await dialog.getByRole('button', { name: 'Copy' }).click();
+      await expect(dialog.getByRole('status')).toHaveText('Copied to the clipboard.');
+      await expectNoViolations(page, testInfo, `${colorScheme}: connect, shown and copied`, DIALOG);
+      await dialog.getByRole('switch', { name: 'Connection pooling' }).uncheck();
+      await dialog.getByRole('combobox', { name: 'Format' }).selectOption({ label: '.env' });
+      await expect(users.connectionText).toContainText('PGHOST=');
+      await expectNoViolations(page, testInfo, `${colorScheme}: connect, direct .env`, DIALOG);
+    });
+
     test('empty search, not found, and a busy row', async ({
       page,
       project,

@@ -122,6 +122,46 @@ test.describe('Keyboard only', () => {
     await expect(users.newUserButton).toBeFocused();
   });
 
+  test('Connect with the keyboard: pick a format, switch pooling, show and copy; focus returns', async ({
+    page,
+    project,
+    api,
+    uniqueName,
+  }) => {
+    const user = uniqueName('keyconn');
+    const { password } = await api.createRole(project.id, project.mainBranchId, user);
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+
+    await tabTo(page, users.connectButton(user));
+    await page.keyboard.press('Enter');
+    const dialog = users.connectDialog;
+    await expect(dialog.getByRole('combobox', { name: 'Branch' })).toBeFocused();
+    await expect(dialog.getByRole('combobox', { name: 'User' })).toHaveValue(user);
+
+    const pooling = dialog.getByRole('switch', { name: 'Connection pooling' });
+    await tabTo(page, pooling);
+    await page.keyboard.press('Space');
+    await expect(pooling).not.toBeChecked();
+    await page.keyboard.press('Tab');
+    await expect(dialog.getByRole('combobox', { name: 'Format' })).toBeFocused();
+    // A native select: arrow keys change the format.
+    await page.keyboard.press('ArrowDown');
+    await expect(users.connectionText).toHaveText(/^psql 'postgresql:/);
+
+    await tabTo(page, dialog.getByRole('button', { name: 'Show password' }));
+    await page.keyboard.press('Space');
+    await expect(dialog.getByRole('button', { name: 'Hide password' })).toBeFocused();
+    await expect(users.connectionText).toContainText(encodeURIComponent(password!));
+    await tabTo(page, dialog.getByRole('button', { name: 'Copy' }), 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByRole('status')).toHaveText('Copied to the clipboard.');
+
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(users.connectButton(user)).toBeFocused();
+  });
+
   test('branch, search and sort by keyboard', async ({ page, project, api, uniqueName }) => {
     const devId = await api.createBranch(project.id, 'dev');
     const onlyMain = uniqueName('mainonly');

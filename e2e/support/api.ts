@@ -4,6 +4,7 @@ export interface Role {
   name: string;
   protected?: boolean;
   password?: string;
+  authentication_method?: string;
 }
 export interface Operation {
   id: string;

@@ -36,6 +36,20 @@ export class UsersPage {
   resetButton(name: string) {
     return this.page.getByRole('button', { name: `Reset password of ${name}`, exact: true });
   }
+  connectButton(name: string) {
+    return this.page.getByRole('button', { name: `Connect as ${name}`, exact: true });
+  }
+  get headerConnectButton() {
+    return this.page.getByRole('main').getByRole('button', { name: 'Connect', exact: true });
+  }
+
+  get connectDialog() {
+    return this.page.getByRole('dialog', { name: 'Connect to your database' });
+  }
+  /** The Connect dialog's text in the chosen format. */
+  get connectionText() {
+    return this.connectDialog.getByRole('figure').locator('pre');
+  }
 
   get newUserDialog() {
     return this.page.getByRole('dialog', { name: 'New user' });

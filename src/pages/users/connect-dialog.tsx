@@ -107,6 +107,7 @@ export function ConnectDialog({
     [role?.name ?? '', database?.name ?? '', password ?? ''].every(isPortableEnvValue);
 
   const toggleShown = () => {
+    if (reveal.isPending) return;
     if (shown) reveal.reset();
     else if (role) reveal.mutate({ projectId, branchId, roleName: role.name });
   };
@@ -212,7 +213,8 @@ export function ConnectDialog({
         <div className="connect-actions">
           <Button onClick={() => void copyText()}>Copy</Button>
           {holdsPassword ? (
-            <Button aria-pressed={shown} onClick={toggleShown} disabled={reveal.isPending}>
+            // Not `disabled` while fetching: a disabled button drops the keyboard focus.
+            <Button aria-pressed={shown} onClick={toggleShown}>
               {reveal.isPending ? 'Showing…' : shown ? 'Hide password' : 'Show password'}
             </Button>
           ) : null}
