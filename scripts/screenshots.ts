@@ -53,6 +53,12 @@ async function journey(page: Page, scheme: string) {
   await page.getByRole('alertdialog', { name: 'Reset the password of casey?' }).waitFor();
   await shoot(page, `reset-dialog-${scheme}`);
   await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'Connect as sally', exact: true }).click();
+  const connect = page.getByRole('dialog', { name: 'Connect to your database' });
+  await connect.getByRole('figure').locator('pre').waitFor();
+  await shoot(page, `connect-dialog-${scheme}`);
+  await page.keyboard.press('Escape');
 }
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
