@@ -6,6 +6,7 @@ import { LoadGenerator, type LoadJob, type LoadResult } from './lib/load.ts';
 import { freePort, nodeTs, ROOT, startProcess, type Started } from './lib/processes.ts';
 import { fmt, median, type Row } from './lib/report.ts';
 import { BIG_BRANCH_ROLES, seedBenchData, SMALL_BRANCH_ROLES, type BenchData } from './lib/seed.ts';
+import { testServerEnv } from '../test/support/test-env.ts';
 
 export interface ApiOptions {
   repeats: number;
@@ -30,17 +31,13 @@ export async function startLocalApi(
   return startProcess(cmd, args, {
     url,
     readyUrl: `${url}/api/v2/users/me`,
-    env: {
+    env: testServerEnv({
       NEON_LOCAL_DATA_DIR: dataDir,
       NEON_LOCAL_SKIP_BUILD: '1',
       PORT: String(port),
       NEON_API_KEY: API_KEY,
-      NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
-      NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
-      NEON_LOCAL_OPERATION_MS: '0',
-      NEON_LOCAL_QUIET: '1',
       ...extraEnv,
-    },
+    }),
   });
 }
 

@@ -93,6 +93,8 @@ export async function benchStartup({
           NEON_LOCAL_CONSOLE_DIR: consoleDir,
           NEON_API_KEY: API_KEY,
           NEON_LOCAL_QUIET: '1',
+          // The API's own start; bench/computes.ts measures the computes.
+          NEON_LOCAL_COMPUTES: '0',
         },
       });
       try {

@@ -68,6 +68,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     NEON_LOCAL_DATA_DIR: ':memory:',
     NEON_LOCAL_OPERATION_MS: '100',
     NEON_LOCAL_QUIET: '1',
+    NEON_LOCAL_COMPUTES: '0',
   },
   stdio: 'inherit',
 });

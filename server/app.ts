@@ -16,6 +16,7 @@ import { rateLimit } from './local/rate-limit.ts';
 import { localApi } from './local/router.ts';
 import { neonProxy } from './neon/proxy.ts';
 import { NeonKeyCheck } from './neon/key-check.ts';
+import { Computes } from './local/computes/computes.ts';
 
 export type { Log };
 
@@ -28,17 +29,32 @@ export interface ServerApp {
   store: Store | undefined;
   /** Neon mode: asks Neon whose the key is (run by `main.ts` at start-up). */
   keyCheck: NeonKeyCheck | undefined;
-  close(): void;
+  /** The real Postgres behind each branch (NEON_LOCAL_COMPUTES), in local mode. */
+  computes: Computes | undefined;
+  /** Stops every Postgres this app started, then closes the store. */
+  close(): Promise<void>;
 }
 
 /** One app, in the order a request meets it: security in front, the API at /api/v2 (local or Neon), the console at /. */
 export function createApp(config: Config, log: Log = () => {}): ServerApp {
   const store = config.upstreamUrl
     ? undefined
-    : new Store({ dataDir: config.dataDir, operationMs: config.operationMs });
+    : new Store({
+        dataDir: config.dataDir,
+        operationMs: config.operationMs,
+        computes: config.computes,
+      });
   const { apiKey, generated } = resolveApiKey(config.apiKey, store);
   if (store && config.seed && store.isEmpty()) seedDemoProject(store, config.account);
   const keyCheck = config.upstreamUrl ? new NeonKeyCheck(config.upstreamUrl, apiKey) : undefined;
+  const computes =
+    store && config.computes
+      ? new Computes(store, {
+          dataDir: config.dataDir,
+          suspendTimeoutSeconds: config.suspendTimeoutSeconds,
+          log,
+        })
+      : undefined;
   const faults = config.faults
     ? new FaultInjector((project, reason) => store?.operations.failNext(project, reason))
     : undefined;
@@ -64,7 +80,14 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
   if (store) {
     if (config.rateLimitPerMinute || config.rateLimitPerSecond)
       app.use('/api/v2/*', rateLimit(config.rateLimitPerMinute, config.rateLimitPerSecond));
-    app.route('/api/v2', localApi(store, config.account));
+    if (computes) {
+      // A write stored operations: the compute executor runs them after the answer.
+      app.use('/api/v2/*', async (c, next) => {
+        await next();
+        if (c.req.method !== 'GET') computes.kick();
+      });
+    }
+    app.route('/api/v2', localApi(store, config.account, computes));
   } else {
     app.use('/api/v2/*', keyCheck!.middleware());
     app.route('/api/v2', neonProxy(config.upstreamUrl!, apiKey));
@@ -81,7 +104,15 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
     generatedKey: generated,
     store,
     keyCheck,
-    close: () => store?.close(),
+    computes,
+    close: () => {
+      // Without computes the store closes at once (tests reopen its files right after).
+      if (!computes) {
+        store?.close();
+        return Promise.resolve();
+      }
+      return computes.close().finally(() => store?.close());
+    },
   };
 }
 

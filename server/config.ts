@@ -23,6 +23,10 @@ export interface Config {
   /** Directory holding the built console. */
   consoleDir: string;
   quiet: boolean;
+  /** Each branch's read-write endpoint is a real Postgres (NEON_LOCAL_COMPUTES, default on). */
+  computes: boolean;
+  /** Idle seconds before a compute whose endpoint says 0 (Neon's default) suspends; 0 = never. */
+  suspendTimeoutSeconds: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -68,5 +72,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     upstreamUrl: env.NEON_API_URL || undefined,
     consoleDir: path.resolve(env.NEON_LOCAL_CONSOLE_DIR ?? path.join(cwd, 'dist')),
     quiet: bool(env.NEON_LOCAL_QUIET, false),
+    computes: bool(env.NEON_LOCAL_COMPUTES, true),
+    suspendTimeoutSeconds: int(
+      env.NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS,
+      300,
+      'NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS',
+    ),
   };
 }

@@ -53,10 +53,19 @@ async function main() {
     },
   );
   answerUnparsableRequests(httpServer as Server);
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     httpServer.close();
-    server.close();
-    process.exit(0);
+    // Every Postgres this server started stops before the process ends (fast shutdown).
+    server.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`stopping the computes: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

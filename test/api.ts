@@ -1,5 +1,6 @@
 import { loadConfig } from '../server/config.ts';
 import { createApp, type ServerApp } from '../server/app.ts';
+import { testServerEnv } from './support/test-env.ts';
 
 /**
  * A response body as the client reads it. Its shape is checked by the contract test against
@@ -39,7 +40,8 @@ export interface InProcessApi {
   server: ServerApp;
   /** `path` is under /api/v2 unless it starts with `/api/` or `/__`. */
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
-  close(): void;
+  /** Stops the computes (when on) and closes the store. */
+  close(): Promise<void>;
 }
 
 export async function readResponse(res: Response): Promise<ApiResponse> {
@@ -60,17 +62,7 @@ export async function readResponse(res: Response): Promise<ApiResponse> {
  * with the demo seed, instant operations and no rate limits unless `env` says otherwise.
  */
 export function inProcessApi(env: Record<string, string> = {}): InProcessApi {
-  const server = createApp(
-    loadConfig({
-      NEON_LOCAL_DATA_DIR: ':memory:',
-      NEON_LOCAL_OPERATION_MS: '0',
-      NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
-      NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
-      NEON_API_KEY: API_KEY,
-      NEON_LOCAL_QUIET: '1',
-      ...env,
-    }),
-  );
+  const server = createApp(loadConfig(testServerEnv({ NEON_API_KEY: API_KEY, ...env })));
   return {
     server,
     async request(method, path, options = {}) {

@@ -24,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
+import { testServerEnv } from './support/test-env.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const API_KEY = 'crash-test-api-key';
@@ -159,16 +160,15 @@ function startServer(bundle: string, dataDir: string, operationMs: number): Chil
     cwd: ROOT,
     env: {
       ...process.env,
-      NEON_LOCAL_SKIP_BUILD: '1',
-      NEON_LOCAL_DATA_DIR: dataDir,
-      NEON_LOCAL_OPERATION_MS: String(operationMs),
-      NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
-      NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
-      NEON_LOCAL_SEED: '0',
-      NEON_LOCAL_QUIET: '1',
-      NEON_API_KEY: API_KEY,
-      HOST: '127.0.0.1',
-      PORT: '0',
+      ...testServerEnv({
+        NEON_LOCAL_SKIP_BUILD: '1',
+        NEON_LOCAL_DATA_DIR: dataDir,
+        NEON_LOCAL_OPERATION_MS: String(operationMs),
+        NEON_LOCAL_SEED: '0',
+        NEON_API_KEY: API_KEY,
+        HOST: '127.0.0.1',
+        PORT: '0',
+      }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

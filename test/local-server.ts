@@ -6,6 +6,7 @@ import { createApp, type Log } from '../server/app.ts';
 import { SESSION_COOKIE, sessionToken } from '../server/http/auth.ts';
 import { answerUnparsableRequests } from '../server/http/unparsable-requests.ts';
 import type { Store } from '../server/local/store/store.ts';
+import { testServerEnv } from './support/test-env.ts';
 
 export interface LocalServer {
   url: string;
@@ -25,15 +26,10 @@ export async function startLocalServer(
   env: Record<string, string> = {},
   log?: Log,
 ): Promise<LocalServer> {
-  const config = loadConfig({
-    NEON_LOCAL_DATA_DIR: ':memory:',
-    NEON_LOCAL_OPERATION_MS: '0',
-    NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
-    NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
-    NEON_API_KEY: 'test-api-key',
-    PORT: '0',
-    ...env,
-  });
+  // Quiet unless a test asks: the in-process server's log goes to `log`, not stdout.
+  const config = loadConfig(
+    testServerEnv({ NEON_API_KEY: 'test-api-key', PORT: '0', NEON_LOCAL_QUIET: '0', ...env }),
+  );
   const server = createApp(config, log);
   const httpServer = serve({ fetch: server.app.fetch, hostname: '127.0.0.1', port: 0 });
   answerUnparsableRequests(httpServer as Server);
@@ -46,10 +42,7 @@ export async function startLocalServer(
     store: server.store,
     close: () =>
       new Promise<void>((resolve) => {
-        httpServer.close(() => {
-          server.close();
-          resolve();
-        });
+        httpServer.close(() => void server.close().then(resolve));
         (httpServer as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };

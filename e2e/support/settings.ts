@@ -1,4 +1,5 @@
 import { findChromium } from './chromium.ts';
+import { testServerEnv } from '../../test/support/test-env.ts';
 
 /**
  * Shared by playwright.config.ts and the specs. The key is fixed so the test runner (never
@@ -27,14 +28,10 @@ export const CHROMIUM_ARGS = [
 
 /** The environment of every server the suite starts: throwaway store, faults on, no rate limits. */
 export function serverEnv(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    NEON_LOCAL_DATA_DIR: ':memory:',
+  return testServerEnv({
     NEON_API_KEY: E2E_API_KEY,
     NEON_LOCAL_OPERATION_MS: String(E2E_OPERATION_MS),
     NEON_LOCAL_FAULTS: '1',
-    NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
-    NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
-    NEON_LOCAL_QUIET: '1',
     ...overrides,
-  };
+  });
 }

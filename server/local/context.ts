@@ -1,9 +1,15 @@
 import type { Store } from './store/store.ts';
-import type { Account } from './shapes.ts';
+import type { Account, endpoint } from './shapes.ts';
+import type { EndpointRow, ProjectRow } from './store/rows.ts';
+import type { Computes } from './computes/computes.ts';
 
 /** What every route of the local API is given. */
 export interface LocalContext {
   store: Store;
   account: Account;
   now: () => number;
+  /** Real Postgres behind the branches; undefined when NEON_LOCAL_COMPUTES=0. */
+  computes: Computes | undefined;
+  /** An endpoint as the API shows it: with its compute's host and state when there is one. */
+  endpoint: (e: EndpointRow, p: ProjectRow) => ReturnType<typeof endpoint>;
 }

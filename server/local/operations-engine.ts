@@ -9,16 +9,35 @@ export interface OperationPlan {
   action: OperationAction;
   branchId?: string | null;
   endpointId?: string | null;
+  /** What the compute executor needs beyond the store's desired state. */
+  spec?: OperationSpec;
 }
 
+/** apply_config: what it drops; create_branch: the point of the parent asked for. */
+export interface OperationSpec {
+  dropRoles?: string[];
+  dropDatabases?: string[];
+  point?: { lsn: string } | { timestamp: string };
+}
+
+/** An unfinished operation's finish_at: later than any clock, so the 423 rule sees it. */
+const NOT_FINISHED = Number.MAX_SAFE_INTEGER;
+
 /**
- * The operations engine. An operation's timeline (scheduled, started, ends) is fixed and
- * stored when it is created, so its status is a function of the clock: nothing needs to
- * be running for it to progress, and one in flight at a crash finishes after a restart.
+ * The operations engine, in one of two modes:
+ * - timeline (no computes): an operation's timeline (scheduled, started, ends) is fixed and
+ *   stored when it is created, so its status is a function of the clock: nothing needs to
+ *   be running for it to progress, and one in flight at a crash finishes after a restart.
+ * - real (computes on): an operation is stored as `scheduling` and the compute executor
+ *   moves it to `running`, then `finished` or `failed` with Postgres's message, each step
+ *   persisted; after a crash the unfinished ones are run again (each is idempotent).
+ *   History written in the past (the demo seed's `at`) stays on the timeline: it is done.
  */
 export class OperationsEngine {
   private readonly insert: Database.Statement;
   private readonly busy: Database.Statement;
+  private readonly unfinished: Database.Statement;
+  private readonly update: Database.Statement;
   /** Armed by fault injection: project id (undefined: any project) → the error to end with. */
   private readonly failures = new Map<string | undefined, string>();
 
@@ -26,14 +45,35 @@ export class OperationsEngine {
     db: Database.Database,
     private readonly durationMs: number,
     private readonly now: () => number,
+    /** Real mode: the compute executor runs the operations. */
+    readonly real = false,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO operations (id, project_id, branch_id, endpoint_id, action, created_at, start_at, finish_at, error)
-       VALUES (@id, @project_id, @branch_id, @endpoint_id, @action, @created_at, @start_at, @finish_at, @error)`,
+      `INSERT INTO operations (id, project_id, branch_id, endpoint_id, action, created_at, start_at, finish_at, error, status, updated_at, spec)
+       VALUES (@id, @project_id, @branch_id, @endpoint_id, @action, @created_at, @start_at, @finish_at, @error, @status, @updated_at, @spec)`,
     );
     this.busy = db.prepare(
       `SELECT 1 FROM operations WHERE project_id = ? AND finish_at > ? LIMIT 1`,
     );
+    this.unfinished = db.prepare(
+      `SELECT * FROM operations WHERE status IN ('scheduling', 'running') ORDER BY seq`,
+    );
+    this.update = db.prepare(
+      `UPDATE operations SET status = @status, updated_at = @at, error = @error,
+         start_at = CASE WHEN @status = 'running' THEN @at ELSE start_at END,
+         finish_at = CASE WHEN @status IN ('finished', 'failed') THEN @at ELSE finish_at END
+       WHERE id = @id`,
+    );
+  }
+
+  /** Real mode: the operations still to run (or re-run after a crash), oldest first. */
+  pending(): OperationRow[] {
+    return this.unfinished.all() as OperationRow[];
+  }
+
+  /** Real mode: persists a step of an operation's real work. */
+  setStatus(id: string, status: 'running' | 'finished' | 'failed', error: string | null = null) {
+    this.update.run({ id, status, at: this.now(), error });
   }
 
   /** The 423 rule: nothing new may start while an operation of the project has not finished (Neon's message). */
@@ -65,8 +105,10 @@ export class OperationsEngine {
    * Schedules operations to run one after another over the configured duration; when
    * fault injection armed a failure, the last one ends as failed.
    */
-  schedule(projectId: string, plans: readonly OperationPlan[], at = this.now()): OperationRow[] {
+  schedule(projectId: string, plans: readonly OperationPlan[], past?: number): OperationRow[] {
     const failWith = plans.length ? this.takeFailure(projectId) : undefined;
+    if (this.real && past === undefined) return this.scheduleReal(projectId, plans, failWith);
+    const at = past ?? this.now();
     const slice = plans.length ? this.durationMs / plans.length : 0;
     return plans.map((plan, index) => {
       const begins = Math.round(at + slice * index);
@@ -81,6 +123,36 @@ export class OperationsEngine {
         start_at: Math.round(begins + Math.min(50, slice / 5)),
         finish_at: Math.round(at + slice * (index + 1)),
         error: failWith && index === plans.length - 1 ? failWith : null,
+        status: null,
+        updated_at: null,
+        spec: plan.spec ? JSON.stringify(plan.spec) : null,
+      };
+      const info = this.insert.run(row);
+      return { ...row, seq: Number(info.lastInsertRowid) };
+    });
+  }
+
+  /** Stored as `scheduling`; an armed fault is kept in `error` for the executor to end with. */
+  private scheduleReal(
+    projectId: string,
+    plans: readonly OperationPlan[],
+    failWith: string | undefined,
+  ): OperationRow[] {
+    const at = this.now();
+    return plans.map((plan, index) => {
+      const row: Omit<OperationRow, 'seq'> = {
+        id: operationId(),
+        project_id: projectId,
+        branch_id: plan.branchId ?? null,
+        endpoint_id: plan.endpointId ?? null,
+        action: plan.action,
+        created_at: at,
+        start_at: at,
+        finish_at: NOT_FINISHED,
+        error: failWith && index === plans.length - 1 ? failWith : null,
+        status: 'scheduling',
+        updated_at: at,
+        spec: plan.spec ? JSON.stringify(plan.spec) : null,
       };
       const info = this.insert.run(row);
       return { ...row, seq: Number(info.lastInsertRowid) };
@@ -89,6 +161,7 @@ export class OperationsEngine {
 }
 
 export function operationStatus(op: OperationRow, now: number): OperationStatus {
+  if (op.status) return op.status;
   if (now < op.start_at) return 'scheduling';
   if (now < op.finish_at) return 'running';
   return op.error ? 'failed' : 'finished';
@@ -96,6 +169,7 @@ export function operationStatus(op: OperationRow, now: number): OperationStatus 
 
 /** When the status last changed. */
 export function operationUpdatedAt(op: OperationRow, now: number): number {
+  if (op.status) return op.updated_at ?? op.created_at;
   if (now < op.start_at) return op.created_at;
   if (now < op.finish_at) return op.start_at;
   return op.finish_at;

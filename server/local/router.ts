@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Store } from './store/store.ts';
+import type { Computes } from './computes/computes.ts';
+import type { LocalContext } from './context.ts';
+import * as shape from './shapes.ts';
 import { NEON_SPEC_PATHS } from './spec-paths.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { branchRoutes } from './routes/branches.ts';
@@ -33,8 +36,19 @@ function unimplemented(method: string, path: string): ApiError {
 }
 
 /** The local Neon API v2, mounted at /api/v2 (auth and limits are in front of it). */
-export function localApi(store: Store, login: string, now: () => number = Date.now) {
-  const ctx = { store, account: localAccount(login), now };
+export function localApi(
+  store: Store,
+  login: string,
+  computes?: Computes,
+  now: () => number = Date.now,
+) {
+  const ctx: LocalContext = {
+    store,
+    account: localAccount(login),
+    now,
+    computes,
+    endpoint: (e, p) => shape.endpoint(e, p, computes?.describe(e)),
+  };
   return new Hono<ApiEnv>()
     .route('/', projectRoutes(ctx))
     .route('/', branchRoutes(ctx))

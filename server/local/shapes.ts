@@ -110,9 +110,16 @@ export function branch(b: BranchRow) {
   };
 }
 
-export function endpoint(e: EndpointRow, p: ProjectRow) {
+/** An endpoint's real compute, when NEON_LOCAL_COMPUTES is on. */
+export interface EndpointCompute {
+  host: string;
+  state: 'active' | 'idle';
+  suspendTimeoutSeconds: number;
+}
+
+export function endpoint(e: EndpointRow, p: ProjectRow, compute?: EndpointCompute) {
   return {
-    host: `${e.id}.${p.region_id}.${PROXY_HOST}`,
+    host: compute?.host ?? `${e.id}.${p.region_id}.${PROXY_HOST}`,
     id: e.id,
     project_id: e.project_id,
     branch_id: e.branch_id,
@@ -120,7 +127,7 @@ export function endpoint(e: EndpointRow, p: ProjectRow) {
     autoscaling_limit_max_cu: 2,
     region_id: p.region_id,
     type: e.type,
-    current_state: 'idle',
+    current_state: compute?.state ?? 'idle',
     settings: {},
     pooler_enabled: false,
     pooler_mode: 'transaction',
@@ -130,7 +137,7 @@ export function endpoint(e: EndpointRow, p: ProjectRow) {
     created_at: time(e.created_at),
     updated_at: time(e.updated_at),
     proxy_host: `${p.region_id}.${PROXY_HOST}`,
-    suspend_timeout_seconds: 0,
+    suspend_timeout_seconds: e.suspend_timeout_seconds,
     provisioner: 'k8s-neonvm',
   };
 }
@@ -180,18 +187,29 @@ export function operation(o: OperationRow, now: number) {
 export const operations = (ops: readonly OperationRow[], now: number) =>
   ops.map((o) => operation(o, now));
 
-/** Neon's ConnectionDetails for a database's owner: the URI has each part percent-encoded. */
-export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {
+/**
+ * Neon's pooler host for an endpoint's host: `ep-x-pooler.…`. A local compute's host
+ * (`127.0.0.1:port`) has no pooler in front: it stays the same Postgres.
+ */
+export const poolerHost = (host: string) => host.replace(/^(ep-[^.]+)/, '$1-pooler');
+
+/** A connection URI as Neon writes it: each part percent-encoded, TLS and channel binding required. */
+export function connectionUri(role: string, password: string, host: string, database: string) {
   const e = encodeURIComponent;
+  return `postgresql://${e(role)}:${e(password)}@${host}/${e(database)}?sslmode=require&channel_binding=require`;
+}
+
+/** Neon's ConnectionDetails for a database's owner. */
+export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {
   const password = owner.password ?? '';
   return {
-    connection_uri: `postgresql://${e(owner.name)}:${e(password)}@${host}/${e(db.name)}?sslmode=require`,
+    connection_uri: connectionUri(owner.name, password, host, db.name),
     connection_parameters: {
       database: db.name,
       password,
       role: owner.name,
       host,
-      pooler_host: host.replace(/^(ep-[^.]+)/, '$1-pooler'),
+      pooler_host: poolerHost(host),
     },
   };
 }

@@ -54,7 +54,7 @@ function branchPoint(lsn: string | undefined, timestamp: string | undefined): Br
   return undefined;
 }
 
-export function branchRoutes({ store, now }: LocalContext) {
+export function branchRoutes({ store, now, endpoint }: LocalContext) {
   return (
     new Hono<ApiEnv>()
       .get('/projects/:projectId/branches', (c) => {
@@ -101,12 +101,12 @@ export function branchRoutes({ store, now }: LocalContext) {
           endpoints: body.endpoints,
         });
         const { branch, endpoints, roles, databases } = created.value;
-        const host = endpoints[0] ? shape.endpoint(endpoints[0], project).host : undefined;
+        const host = endpoints[0] ? endpoint(endpoints[0], project).host : undefined;
         c.header('Cache-Control', 'no-store');
         return c.json(
           {
             branch: shape.branch(branch),
-            endpoints: endpoints.map((e) => shape.endpoint(e, project)),
+            endpoints: endpoints.map((e) => endpoint(e, project)),
             operations: shape.operations(created.operations, now()),
             roles: roles.map((r) => shape.role(r)),
             databases: databases.map(shape.database),

@@ -32,7 +32,7 @@ const createBody = z.object({
     .default({}),
 });
 
-export function projectRoutes({ store, account, now }: LocalContext) {
+export function projectRoutes({ store, account, now, endpoint }: LocalContext) {
   return (
     new Hono<ApiEnv>()
       .get('/projects', (c) => {
@@ -75,7 +75,7 @@ export function projectRoutes({ store, account, now }: LocalContext) {
         const endpoints = store.listEndpoints(project.id, branch.id);
         const roles = store.listRoles(project.id, branch.id);
         const databases = store.listDatabases(project.id, branch.id);
-        const host = shape.endpoint(endpoints[0]!, project).host;
+        const host = endpoint(endpoints[0]!, project).host;
         const t = now();
         c.header('Cache-Control', 'no-store');
         return c.json(
@@ -86,7 +86,7 @@ export function projectRoutes({ store, account, now }: LocalContext) {
             databases: databases.map(shape.database),
             operations: shape.operations(created.operations, t),
             branch: shape.branch(branch),
-            endpoints: endpoints.map((e) => shape.endpoint(e, project)),
+            endpoints: endpoints.map((e) => endpoint(e, project)),
           },
           201,
         );

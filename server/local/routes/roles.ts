@@ -15,7 +15,7 @@ const createBody = z.object({
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const ROLE = '/projects/:projectId/branches/:branchId/roles/:roleName';
 
-export function roleRoutes({ store, now }: LocalContext) {
+export function roleRoutes({ store, now, computes }: LocalContext) {
   // The list's JSON per project and branch, until the next write: the hottest response of
   // the page. A hit skips the store entirely (a miss that throws, a 404, is not kept).
   const listBodies = new VersionedCache<string>(() => store.version);
@@ -52,12 +52,14 @@ export function roleRoutes({ store, now }: LocalContext) {
       );
       return c.json({ role: shape.role(role) });
     })
-    .delete(ROLE, (c) => {
-      const deleted = store.deleteRole(
-        c.req.param('projectId'),
-        c.req.param('branchId'),
-        c.req.param('roleName'),
-      );
+    .delete(ROLE, async (c) => {
+      const projectId = c.req.param('projectId');
+      const branchId = c.req.param('branchId');
+      const name = c.req.param('roleName');
+      // The owner rule reads the real catalog too: a database made with SQL counts.
+      store.branch(projectId, branchId);
+      const ownedInCatalog = computes ? await computes.databasesOwnedBy(branchId, name) : [];
+      const deleted = store.deleteRole(projectId, branchId, name, { ownedInCatalog });
       if (!deleted.value) return c.body(null, 204);
       return c.json({
         role: shape.role(deleted.value),

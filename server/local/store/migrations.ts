@@ -92,6 +92,16 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX operations_by_project ON operations(project_id, finish_at);
   `,
+  // v2: real computes. An operation run by the compute executor keeps its own status (NULL:
+  // the v1 timeline decides it) and what it needs beyond the desired state (OperationSpec); each endpoint keeps its port for life.
+  `
+  ALTER TABLE operations ADD COLUMN status TEXT;
+  ALTER TABLE operations ADD COLUMN updated_at INTEGER;
+  ALTER TABLE operations ADD COLUMN spec TEXT;
+  CREATE INDEX operations_unfinished ON operations(seq) WHERE status IN ('scheduling', 'running');
+  ALTER TABLE endpoints ADD COLUMN port INTEGER;
+  ALTER TABLE endpoints ADD COLUMN suspend_timeout_seconds INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

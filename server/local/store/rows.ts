@@ -31,6 +31,10 @@ export interface EndpointRow {
   project_id: string;
   branch_id: string;
   type: 'read_write' | 'read_only';
+  /** Its compute's port on 127.0.0.1, allocated at creation and kept for life. */
+  port: number | null;
+  /** Neon's setting: 0 = the default (NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS), -1 = never. */
+  suspend_timeout_seconds: number;
   created_at: number;
   updated_at: number;
 }
@@ -70,7 +74,10 @@ export type OperationAction =
   | 'suspend_compute'
   | 'delete_timeline';
 
-/** An operation's whole timeline is fixed when it is created (see the operations engine). */
+/**
+ * Without computes an operation's whole timeline is fixed when it is created; with them
+ * `status` follows the real work (see the operations engine).
+ */
 export interface OperationRow {
   seq: number;
   id: string;
@@ -82,4 +89,9 @@ export interface OperationRow {
   start_at: number;
   finish_at: number;
   error: string | null;
+  /** Set when the compute executor runs it; NULL: the timeline above decides. */
+  status: 'scheduling' | 'running' | 'finished' | 'failed' | null;
+  updated_at: number | null;
+  /** JSON OperationSpec: what the compute executor needs beyond the desired state. */
+  spec: string | null;
 }

@@ -4,6 +4,7 @@ import { OperationsEngine, type OperationPlan } from '../operations-engine.ts';
 import { VersionedCache } from '../versioned-cache.ts';
 import * as ids from '../ids.ts';
 import { Sqlite } from './sqlite.ts';
+import { formatLsn } from '../lsn.ts';
 import { BranchHistory, type BranchPoint } from './branch-history.ts';
 import { conflict, invalid, notFound, unprocessable } from './store-error.ts';
 import type {
@@ -22,7 +23,18 @@ export interface StoreOptions {
   dataDir: string;
   operationMs: number;
   now?: () => number;
+  /** Real computes run the operations (see the operations engine's real mode). */
+  computes?: boolean;
 }
+
+/** The desired state of one branch's compute, as the compute engine takes it. */
+export interface BranchDesiredState {
+  roles: { name: string; password: string | null }[];
+  databases: { name: string; owner: string }[];
+}
+
+/** Endpoint ports are drawn from here (the compute engine moves one that is taken). */
+const ENDPOINT_PORTS = { from: 20_000, to: 40_000 };
 
 export interface CreateBranchInput {
   name?: string;
@@ -74,7 +86,12 @@ export class Store {
     this.now = options.now ?? Date.now;
     this.sql = new Sqlite(options.dataDir);
     this.history = new BranchHistory(this.sql);
-    this.operations = new OperationsEngine(this.sql.db, options.operationMs, this.now);
+    this.operations = new OperationsEngine(
+      this.sql.db,
+      options.operationMs,
+      this.now,
+      options.computes ?? false,
+    );
     this.liveRoles = new VersionedCache(() => this.sql.version);
   }
 
@@ -281,7 +298,9 @@ export class Store {
       const endpoints = input.endpoints.map((e) =>
         this.insertEndpoint(projectId, branch.id, e.type, now),
       );
-      const plans: OperationPlan[] = [{ action: 'create_branch', branchId: branch.id }];
+      const plans: OperationPlan[] = [
+        { action: 'create_branch', branchId: branch.id, spec: pointSpec(input.point) },
+      ];
       for (const e of endpoints)
         plans.push({ action: 'start_compute', branchId: branch.id, endpointId: e.id });
       const operations = this.operations.schedule(projectId, plans, options.at);
@@ -366,14 +385,95 @@ export class Store {
       project_id: projectId,
       branch_id: branchId,
       type,
+      port: this.unusedPort(),
+      suspend_timeout_seconds: 0,
       created_at: at,
       updated_at: at,
     };
     this.run(
-      `INSERT INTO endpoints (id, project_id, branch_id, type, created_at, updated_at) VALUES (@id, @project_id, @branch_id, @type, @created_at, @updated_at)`,
+      `INSERT INTO endpoints (id, project_id, branch_id, type, port, suspend_timeout_seconds, created_at, updated_at)
+       VALUES (@id, @project_id, @branch_id, @type, @port, @suspend_timeout_seconds, @created_at, @updated_at)`,
       row,
     );
     return row;
+  }
+
+  /** A port no other endpoint holds (whether the OS has it free is checked when it listens). */
+  private unusedPort(): number {
+    for (;;) {
+      const port = randomInt(ENDPOINT_PORTS.from, ENDPOINT_PORTS.to);
+      if (!this.get(`SELECT 1 FROM endpoints WHERE port = ?`, port)) return port;
+    }
+  }
+
+  /** The compute engine found the port taken by another program and moved the endpoint. */
+  moveEndpoint(endpointId: string, port: number): void {
+    this.run(`UPDATE endpoints SET port = ? WHERE id = ?`, port, endpointId);
+  }
+
+  endpoint(projectId: string, endpointId: string): EndpointRow {
+    this.project(projectId);
+    const row = this.get<EndpointRow>(
+      `SELECT * FROM endpoints WHERE id = ? AND project_id = ?`,
+      endpointId,
+      projectId,
+    );
+    if (!row) throw notFound(`endpoint ${endpointId} not found`);
+    return row;
+  }
+
+  /** Every endpoint of every project (the compute engine listens on their ports). */
+  allEndpoints(): EndpointRow[] {
+    return this.all<EndpointRow>(`SELECT * FROM endpoints ORDER BY created_at, id`);
+  }
+
+  /** Every branch, parents before children (the compute engine makes them in this order). */
+  allBranches(): BranchRow[] {
+    return this.all<BranchRow>(`SELECT * FROM branches ORDER BY created_at, id`);
+  }
+
+  /** A branch by id alone, or undefined once deleted (the compute executor's view). */
+  findBranch(branchId: string): BranchRow | undefined {
+    return this.branchById(branchId);
+  }
+
+  /** Starts, suspends or restarts an endpoint's compute: Neon's operations for each. */
+  endpointAction(
+    projectId: string,
+    endpointId: string,
+    action: 'start' | 'suspend' | 'restart',
+  ): Mutation<EndpointRow> {
+    return this.transaction(() => {
+      const endpoint = this.endpoint(projectId, endpointId);
+      this.operations.assertIdle(projectId);
+      const step = (a: 'start_compute' | 'suspend_compute'): OperationPlan => ({
+        action: a,
+        branchId: endpoint.branch_id,
+        endpointId,
+      });
+      const plans =
+        action === 'start'
+          ? [step('start_compute')]
+          : action === 'suspend'
+            ? [step('suspend_compute')]
+            : [step('suspend_compute'), step('start_compute')];
+      return { value: endpoint, operations: this.operations.schedule(projectId, plans) };
+    });
+  }
+
+  /** What the branch's Postgres must hold: its live roles (no password: NOLOGIN) and databases. */
+  desiredState(branchId: string): BranchDesiredState | undefined {
+    if (!this.branchById(branchId)) return undefined;
+    return {
+      roles: this.all<{ name: string; password: string | null }>(
+        `SELECT name, password FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY seq`,
+        branchId,
+      ),
+      databases: this.all<{ name: string; owner: string }>(
+        `SELECT name, owner_name AS owner FROM databases WHERE branch_id = ? AND deleted_lsn IS NULL ORDER BY id`,
+        branchId,
+      ),
+    };
   }
 
   listEndpoints(projectId: string, branchId?: string): EndpointRow[] {
@@ -399,12 +499,16 @@ export class Store {
   }
 
   /** Role and database changes reconfigure the branch's running compute, as on Neon. */
-  private applyConfig(branch: BranchRow, options: MutationOptions): OperationRow[] {
+  private applyConfig(
+    branch: BranchRow,
+    options: MutationOptions,
+    spec?: OperationPlan['spec'],
+  ): OperationRow[] {
     const endpoint = this.readWriteEndpoint(branch.id);
     if (!endpoint) return [];
     return this.operations.schedule(
       branch.project_id,
-      [{ action: 'apply_config', branchId: branch.id, endpointId: endpoint.id }],
+      [{ action: 'apply_config', branchId: branch.id, endpointId: endpoint.id, spec }],
       options.at,
     );
   }
@@ -479,7 +583,10 @@ export class Store {
     projectId: string,
     branchId: string,
     name: string,
-    options: MutationOptions = {},
+    options: MutationOptions & {
+      /** Databases the role owns in the branch's Postgres (made with SQL too). */
+      ownedInCatalog?: readonly string[];
+    } = {},
   ): Mutation<RoleRow | undefined> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
@@ -494,13 +601,18 @@ export class Store {
       }
       if (role.protected)
         throw unprocessable(`role ${JSON.stringify(name)} is protected and cannot be deleted`);
-      const owned = this.all<{ name: string }>(
-        `SELECT name FROM databases WHERE branch_id = ? AND owner_name = ? AND deleted_lsn IS NULL ORDER BY name`,
-        branch.id,
-        name,
-      );
+      const owned = [
+        ...new Set([
+          ...this.all<{ name: string }>(
+            `SELECT name FROM databases WHERE branch_id = ? AND owner_name = ? AND deleted_lsn IS NULL`,
+            branch.id,
+            name,
+          ).map((d) => d.name),
+          ...(options.ownedInCatalog ?? []),
+        ]),
+      ].sort();
       if (owned.length) {
-        const list = owned.map((d) => JSON.stringify(d.name)).join(', ');
+        const list = owned.map((d) => JSON.stringify(d)).join(', ');
         throw unprocessable(
           `role ${JSON.stringify(name)} owns ${owned.length === 1 ? 'database' : 'databases'} ${list}; delete ${owned.length === 1 ? 'it' : 'them'} or change the owner first`,
         );
@@ -514,7 +626,7 @@ export class Store {
         lsn,
         role.seq,
       );
-      return { value: role, operations: this.applyConfig(branch, options) };
+      return { value: role, operations: this.applyConfig(branch, options, { dropRoles: [name] }) };
     });
   }
 
@@ -647,7 +759,10 @@ export class Store {
         lsn,
         db.id,
       );
-      return { value: db, operations: this.applyConfig(branch, options) };
+      return {
+        value: db,
+        operations: this.applyConfig(branch, options, { dropDatabases: [name] }),
+      };
     });
   }
 
@@ -679,4 +794,12 @@ export class Store {
     if (!row) throw notFound('operation not found');
     return row;
   }
+}
+
+/** The point asked for, as the compute engine takes it (undefined: the parent's head). */
+function pointSpec(point: BranchPoint): OperationPlan['spec'] {
+  if (!point) return undefined;
+  return 'lsn' in point
+    ? { point: { lsn: formatLsn(point.lsn) } }
+    : { point: { timestamp: new Date(point.timestamp).toISOString() } };
 }
