@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import pg from 'pg';
 import { inProcessApi, type InProcessApi } from '../api.ts';
+import { testServerEnv } from './test-env.ts';
 
 /** A data directory of a test's own (computes need one on disk). */
 export function tempDataDir(name: string): string {
@@ -137,4 +138,105 @@ export function postgresUnder(dataDir: string): number[] {
     }
   }
   return pids;
+}
+
+export interface ServerProcess {
+  url: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Calls its API (`path` under /api/v2) with the test key. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }>;
+  /** Sends `signal` and waits until the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = any;
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** `npm start` as a user runs it (one node process), with computes on and its own data directory. */
+export async function startServerProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...testServerEnv({
+        NEON_LOCAL_DATA_DIR: dataDir,
+        NEON_LOCAL_COMPUTES: '1',
+        NEON_LOCAL_SEED: '0',
+        NEON_LOCAL_SKIP_BUILD: '1',
+        NEON_LOCAL_QUIET: '0',
+        NEON_API_KEY: 'test-api-key',
+        PORT: '0',
+        ...env,
+      }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Neon Users console: (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => reject(new Error(`the server exited before listening:\n${out}`)));
+  });
+  return {
+    url,
+    output: () => out,
+    async api(method, apiPath, body) {
+      const res = await fetch(`${url}/api/v2${apiPath}`, {
+        method,
+        headers: {
+          authorization: 'Bearer test-api-key',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** Polls a server process's operations until each has finished; fails on a failed one. */
+export async function processFinished(
+  server: ServerProcess,
+  projectId: string,
+  operations: readonly { id: string }[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const op of operations) {
+    for (;;) {
+      const res = await server.api('GET', `/projects/${projectId}/operations/${op.id}`);
+      const status = res.body.operation.status;
+      if (status === 'finished') break;
+      if (status === 'failed') throw new Error(`operation failed: ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline) throw new Error(`operation ${op.id} still ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/** Polls `check` until it is true (or fails after `timeoutMs`). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

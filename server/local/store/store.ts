@@ -418,7 +418,7 @@ export class Store {
       endpointId,
       projectId,
     );
-    if (!row) throw notFound(`endpoint ${endpointId} not found`);
+    if (!row) throw notFound('endpoint not found');
     return row;
   }
 
