@@ -6,6 +6,7 @@ import type { Computes } from './computes/computes.ts';
 import type { LocalContext } from './context.ts';
 import * as shape from './shapes.ts';
 import { NEON_SPEC_PATHS } from './spec-paths.ts';
+import { answersWhenDurable } from './durable-answers.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { branchRoutes } from './routes/branches.ts';
 import { roleRoutes } from './routes/roles.ts';
@@ -50,6 +51,7 @@ export function localApi(
     endpoint: (e, p) => shape.endpoint(e, p, computes?.describe(e)),
   };
   return new Hono<ApiEnv>()
+    .use(answersWhenDurable(store))
     .route('/', projectRoutes(ctx))
     .route('/', branchRoutes(ctx))
     .route('/', roleRoutes(ctx))

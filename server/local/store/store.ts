@@ -5,6 +5,7 @@ import { VersionedCache } from '../versioned-cache.ts';
 import * as ids from '../ids.ts';
 import { Sqlite } from './sqlite.ts';
 import { formatLsn } from '../lsn.ts';
+import type { Fsync } from './group-commit.ts';
 import { BranchHistory, type BranchPoint } from './branch-history.ts';
 import { conflict, invalid, notFound, unprocessable } from './store-error.ts';
 import type {
@@ -25,6 +26,8 @@ export interface StoreOptions {
   now?: () => number;
   /** Real computes run the operations (see the operations engine's real mode). */
   computes?: boolean;
+  /** How commits are synced (group commit); tests watch it. */
+  fsync?: Fsync;
 }
 
 /** The desired state of one branch's compute, as the compute engine takes it. */
@@ -84,7 +87,7 @@ export class Store {
 
   constructor(options: StoreOptions) {
     this.now = options.now ?? Date.now;
-    this.sql = new Sqlite(options.dataDir);
+    this.sql = new Sqlite(options.dataDir, options.fsync);
     this.history = new BranchHistory(this.sql);
     this.operations = new OperationsEngine(
       this.sql.db,
@@ -103,6 +106,14 @@ export class Store {
   /** Moves whenever a write ends: what is derived from the data may be kept until then. */
   get version(): number {
     return this.sql.version;
+  }
+
+  /**
+   * Resolves once every change committed so far is on disk (undefined when all already
+   * are): a write is acknowledged only after it, so nothing acknowledged is lost.
+   */
+  whenDurable(): Promise<void> | undefined {
+    return this.sql.whenDurable();
   }
 
   close(): void {
