@@ -137,7 +137,8 @@ async function bundleServer(): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['better-sqlite3', 'vite'],
+    // Packages stay in node_modules (pg and others require() Node built-ins, which an ES bundle cannot).
+    packages: 'external',
     // Less to parse at each of the many starts.
     minify: true,
     keepNames: true,
