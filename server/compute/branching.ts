@@ -30,12 +30,23 @@ const RECOVERY_TIMEOUT_MS = 300_000;
 const ARCHIVE_WAIT_MS = 30_000;
 
 /** Copies the parent's running cluster into child.pgdata as an online base backup. */
-export async function copyHead(parent: Cluster, child: ComputeLayout): Promise<void> {
+export async function copyHead(
+  parent: Cluster,
+  child: ComputeLayout,
+  timings: Record<string, number> = {},
+): Promise<void> {
+  let began = Date.now();
+  const lap = (name: string) => {
+    timings[name] = Date.now() - began;
+    began = Date.now();
+  };
   await parent.withSession(async (session) => {
     await session.query("SELECT pg_catalog.pg_backup_start('neon-local branch', true)");
+    lap('backup start');
     let stopped = false;
     try {
       await copyLiveTree(parent.layout.pgdata, child.pgdata, skipInBackup);
+      lap('copy');
       await fs.promises.copyFile(
         path.join(parent.layout.pgdata, 'global', 'pg_control'),
         path.join(child.pgdata, 'global', 'pg_control'),
@@ -45,6 +56,7 @@ export async function copyHead(parent: Cluster, child: ComputeLayout): Promise<v
         'SELECT labelfile, spcmapfile FROM pg_catalog.pg_backup_stop(true)',
       );
       stopped = true;
+      lap('backup stop');
       fs.writeFileSync(path.join(child.pgdata, 'backup_label'), result.rows[0]!.labelfile);
       if (result.rows[0]!.spcmapfile) {
         fs.writeFileSync(path.join(child.pgdata, 'tablespace_map'), result.rows[0]!.spcmapfile);
@@ -56,6 +68,7 @@ export async function copyHead(parent: Cluster, child: ComputeLayout): Promise<v
   stageParentWal(parent.layout, child);
   freshIdentity(parent.layout, child);
   writeRecoveryConfig(child.pgdata, { immediate: true });
+  lap('stage');
 }
 
 const SKIPPED_IN_BACKUP = new Set([
@@ -197,11 +210,18 @@ export function prepareChild(child: ComputeLayout): void {
 export async function finishChild(
   child: Cluster,
   parent: { branchId: string },
+  timings: Record<string, number> = {},
 ): Promise<BranchHistory & { parent: NonNullable<BranchHistory['parent']> }> {
+  let began = Date.now();
+  const lap = (name: string) => {
+    timings[name] = Date.now() - began;
+    began = Date.now();
+  };
   await child.start({ readyTimeoutMs: RECOVERY_TIMEOUT_MS });
   let lsn: string;
   try {
     await waitForPromotion(child);
+    lap('replay');
     lsn = await child.withSession(async (session) => {
       const { rows } = await session.query<{ lsn: string | null; head: string }>(
         'SELECT pg_catalog.pg_last_wal_replay_lsn() AS lsn, pg_catalog.pg_current_wal_lsn() AS head',
@@ -213,8 +233,10 @@ export async function finishChild(
   } finally {
     await child.stop();
   }
+  lap('stop');
   fs.rmSync(child.layout.restoreWal, { recursive: true, force: true });
   const history = await recordBase(child.layout, { branchId: parent.branchId, lsn });
+  lap('base');
   return { ...history, parent: history.parent! };
 }
 

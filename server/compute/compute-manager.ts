@@ -173,26 +173,27 @@ export class ComputeManager {
       await this.stopCompute(child);
       prepareChild(child.layout);
       try {
+        const timings: Record<string, number> = {};
         await this.withLease(parent, async () => {
-          if (from.atLsn !== undefined)
+          if (from.atLsn !== undefined) {
             await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn });
-          else if (from.atTimestamp !== undefined) {
+          } else if (from.atTimestamp !== undefined) {
             await copyAtPoint(parent.cluster, child.layout, { time: from.atTimestamp });
-          } else await copyHead(parent.cluster, child.layout);
+          } else await copyHead(parent.cluster, child.layout, timings);
         });
-        child.stopping = true;
-        const history = await finishChild(child.cluster, { branchId: from.parent });
-        child.stopping = false;
+        timings.prepared = Date.now() - began;
+        const history = await finishChild(child.cluster, { branchId: from.parent }, timings);
+        const phases = Object.entries(timings)
+          .map(([phase, ms]) => `${phase} ${ms} ms`)
+          .join(', ');
         this.emit(
           childId,
           'branched',
-          `from ${from.parent} at ${history.parent.lsn} in ${Date.now() - began} ms`,
+          `from ${from.parent} at ${history.parent.lsn} in ${Date.now() - began} ms (${phases})`,
         );
         return { lsn: history.parent.lsn, baseLsn: history.baseLsn };
       } catch (error) {
-        child.stopping = true;
-        await child.cluster.stop().catch(() => {});
-        child.stopping = false;
+        await this.stopCompute(child).catch(() => {});
         fs.rmSync(child.layout.root, { recursive: true, force: true });
         throw error;
       }
