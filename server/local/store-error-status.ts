@@ -10,6 +10,8 @@ const STATUS: Record<StoreErrorKind, ContentfulStatusCode> = {
   unprocessable: 422,
   'limit-exceeded': 422,
   locked: 423,
+  // Insufficient Storage: a refusal of the server's, not of the request, and reads still work.
+  'storage-full': 507,
 };
 
 export function apiErrorOfStoreError(err: unknown): ApiError | undefined {

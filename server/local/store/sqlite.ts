@@ -3,6 +3,17 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.ts';
 import { GroupCommit, type Fsync } from './group-commit.ts';
+import { storageFull } from './store-error.ts';
+
+/**
+ * SQLite's refusals that are the disk's, not the data's: a write that needs space the
+ * filesystem no longer has. SQLite has rolled the transaction back by then (better-sqlite3
+ * finishes the rollback), so the store is as it was.
+ */
+function translated(err: unknown): unknown {
+  if (err instanceof Database.SqliteError && err.code === 'SQLITE_FULL') return storageFull();
+  return err;
+}
 
 /**
  * The store's SQLite file: WAL mode with group commit (a commit is durable once
@@ -69,9 +80,13 @@ export class Sqlite {
   }
 
   run(sql: string, ...params: unknown[]): Database.RunResult {
-    const result = this.stmt(sql).run(...params);
-    if (!this.db.inTransaction) this.groupCommit?.noteCommit(); // autocommitted
-    return result;
+    try {
+      const result = this.stmt(sql).run(...params);
+      if (!this.db.inTransaction) this.groupCommit?.noteCommit(); // autocommitted
+      return result;
+    } catch (err) {
+      throw translated(err);
+    }
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: committed whole, or rolled back if it throws. */
@@ -80,6 +95,8 @@ export class Sqlite {
       const value = this.db.transaction(fn).immediate();
       if (!this.db.inTransaction) this.groupCommit?.noteCommit(); // the outermost one ended
       return value;
+    } catch (err) {
+      throw translated(err);
     } finally {
       this.finished++;
     }

@@ -2,7 +2,13 @@ import type { NeonErrorCode } from '../../http/errors.ts';
 
 /** What went wrong, in the data's terms; `server/local/store-error-status.ts` gives each its HTTP status. */
 export type StoreErrorKind =
-  'not-found' | 'conflict' | 'unprocessable' | 'locked' | 'invalid' | 'limit-exceeded';
+  | 'not-found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'locked'
+  | 'invalid'
+  | 'limit-exceeded'
+  | 'storage-full';
 
 /** A change or read the data's rules refuse, with the message (and, rarely, the code) Neon would give. */
 export class StoreError extends Error {
@@ -26,4 +32,10 @@ export const locked = () =>
   new StoreError(
     'locked',
     'project already has running conflicting operations, scheduling of new ones is prohibited',
+  );
+/** The filesystem of the data directory is full: the change was rolled back whole, nothing stored is touched. */
+export const storageFull = () =>
+  new StoreError(
+    'storage-full',
+    "the local server's disk is full: the change was not made; free space where its data directory is, then try again",
   );
