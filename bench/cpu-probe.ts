@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { freePort, startProcess, cpuMsOf, ROOT } from './lib/processes.ts';
 import { seedBenchData } from './lib/seed.ts';
 import { makeDataDir, API_KEY } from './api.ts';
+import { testServerEnv } from '../test/support/test-env.ts';
 import path from 'node:path';
 
 const requests = Number(process.argv[2] ?? 4000);
@@ -80,16 +81,12 @@ if (profileDir) cmd.splice(1, 0, '--cpu-prof', `--cpu-prof-dir=${profileDir}`);
 const server = await startProcess(cmd[0]!, cmd.slice(1), {
   url,
   readyUrl: `${url}/api/v2/users/me`,
-  env: {
+  env: testServerEnv({
     NEON_LOCAL_DATA_DIR: dataDir,
     NEON_LOCAL_SKIP_BUILD: '1',
     PORT: String(port),
     NEON_API_KEY: API_KEY,
-    NEON_LOCAL_RATE_LIMIT_PER_MINUTE: '0',
-    NEON_LOCAL_RATE_LIMIT_PER_SECOND: '0',
-    NEON_LOCAL_OPERATION_MS: '0',
-    NEON_LOCAL_QUIET: '1',
-  },
+  }),
 });
 const pid = server.child.pid;
 const rolesUrl = `${url}/api/v2/projects/${data.projectId}/branches/${data.smallBranchId}/roles`;

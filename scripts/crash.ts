@@ -3,7 +3,7 @@
  * times under load and prints what was lost. Exits non-zero if anything was.
  */
 import { parseArgs } from 'node:util';
-import { runCrashTest } from '../test/crash-driver.ts';
+import { runCrashTest } from '../test/support/crash-driver.ts';
 
 const { values } = parseArgs({
   options: {

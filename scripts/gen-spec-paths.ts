@@ -1,6 +1,6 @@
 // Writes server/local/spec-paths.ts from Neon's spec, so the server knows which paths answer 501.
 import fs from 'node:fs';
-import { specPaths } from '../test/neon-spec.ts';
+import { specPaths } from '../test/support/neon-spec.ts';
 
 const rows = specPaths().map(
   ([p, methods]) => `  ['${p}', [${methods.map((m) => `'${m}'`).join(', ')}]],`,

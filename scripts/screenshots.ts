@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/settings.ts';
+import { testServerEnv } from '../test/support/test-env.ts';
 
 // Not 4190: fetch refuses it (a 'bad port', ManageSieve).
 const PORT = 4180;
@@ -62,14 +63,7 @@ async function journey(page: Page, scheme: string) {
 }
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-  env: {
-    ...process.env,
-    PORT: String(PORT),
-    NEON_LOCAL_DATA_DIR: ':memory:',
-    NEON_LOCAL_OPERATION_MS: '100',
-    NEON_LOCAL_QUIET: '1',
-    NEON_LOCAL_COMPUTES: '0',
-  },
+  env: { ...process.env, ...testServerEnv({ PORT: String(PORT), NEON_LOCAL_OPERATION_MS: '100' }) },
   stdio: 'inherit',
 });
 try {

@@ -3,8 +3,8 @@
 // Requests go over a real socket with the path sent byte for byte, so no client library
 // normalises `..`, `%2e%2e` or stray `%` before the server sees them.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startLocalServer, type LocalServer } from './local-server.ts';
-import { send as sendRaw, sendBytes as sendRawBytes, type Raw } from './raw-http.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
+import { send as sendRaw, sendBytes as sendRawBytes, type Raw } from './support/raw-http.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocatePort, BranchPointError } from '../server/compute/compute-manager.ts';
-import { login, loginError, openEngine, queryAs } from './compute-helpers.ts';
+import { login, loginError, openEngine, queryAs } from './support/compute-helpers.ts';
 
 // One parent for the file; each test branches from it and checks what a client sees.
 let engine: Awaited<ReturnType<typeof openEngine>>;

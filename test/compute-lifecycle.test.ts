@@ -18,7 +18,7 @@ import {
   postgresProcessesUnder,
   queryAs,
   waitFor,
-} from './compute-helpers.ts';
+} from './support/compute-helpers.ts';
 
 const BRANCH = 'br-life';
 const USER = { name: 'lifer', password: 'lifer-pw-Aa9' };
@@ -160,7 +160,13 @@ describe('compute lifecycle', { timeout: 60_000 }, () => {
   it('a SIGKILL of the Node process that owns a compute leaves no Postgres behind', async () => {
     const driver = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join('test', 'compute-driver.ts'), engine.dataDir, 'br-orphaned'],
+      [
+        '--import',
+        'tsx',
+        path.join('test', 'support', 'compute-driver.ts'),
+        engine.dataDir,
+        'br-orphaned',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const line = await new Promise<string>((resolve, reject) => {

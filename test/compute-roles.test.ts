@@ -8,7 +8,7 @@ import {
   postgresLogs,
   psql,
   queryAs,
-} from './compute-helpers.ts';
+} from './support/compute-helpers.ts';
 
 // One cluster for the whole file: every test makes its own uniquely named roles.
 let engine: Awaited<ReturnType<typeof openEngine>>;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from './local-server.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
 import { eventually, loginError, postgresUnder, psql, tempDataDir } from './support/computes.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@
 // that log in, through the endpoint host the API reports.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InProcessApi } from './api.ts';
+import type { InProcessApi } from './support/api.ts';
 import {
   computeApi,
   finished,

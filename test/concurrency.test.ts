@@ -1,7 +1,7 @@
 // Many clients at once, over real sockets: duplicate creates, a burst of distinct creates, and
 // deletes racing password resets must each end in one consistent state.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startLocalServer, type LocalServer } from './local-server.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 

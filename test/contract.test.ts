@@ -9,9 +9,9 @@ import {
   type Body,
   type InProcessApi,
   type RequestOptions,
-} from './api.ts';
-import { specPaths } from './neon-spec.ts';
-import { NeonSpecValidator } from './spec-validator.ts';
+} from './support/api.ts';
+import { specPaths } from './support/neon-spec.ts';
+import { NeonSpecValidator } from './support/spec-validator.ts';
 
 // In-process and fast, but other test files share the CPU: allow for a busy machine.
 vi.setConfig({ testTimeout: 30_000 });

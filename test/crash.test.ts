@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runCrashTest } from './crash-driver.ts';
+import { runCrashTest } from './support/crash-driver.ts';
 
 // The long run is `npm run test:crash -- --runs 1000`; this one kills the server 50 times.
 it('loses no acknowledged change and applies nothing in part across 50 SIGKILLs under load', async () => {

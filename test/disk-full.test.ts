@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from './local-server.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
 import {
   cannotMount,
   mountSmallFilesystem,

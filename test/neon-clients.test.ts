@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNeonClient } from '@neon/sdk';
 import { createApiClient, EndpointType } from '@neondatabase/api-client';
-import { startLocalServer, type LocalServer } from './local-server.ts';
-import type { Body } from './api.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
+import type { Body } from './support/api.ts';
 
 const run = promisify(execFile);
 const NEONCTL = path.resolve('node_modules/.bin/neonctl');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NeonStandIn } from './support/neon-standin.ts';
-import { startLocalServer, type LocalServer } from './local-server.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
 import { NeonKeyCheck } from '../server/neon/key-check.ts';
 
 const GOOD_KEY = 'napi_keycheck_good_5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6N';

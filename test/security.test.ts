@@ -6,8 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalServer, type LocalServer } from './local-server.ts';
-import { send, sendBytes, type Raw } from './raw-http.ts';
+import { startLocalServer, type LocalServer } from './support/local-server.ts';
+import { send, sendBytes, type Raw } from './support/raw-http.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
 

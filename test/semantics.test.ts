@@ -4,8 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_KEY, inProcessApi, type ApiResponse, type Body, type InProcessApi } from './api.ts';
-import { specPaths } from './neon-spec.ts';
+import {
+  API_KEY,
+  inProcessApi,
+  type ApiResponse,
+  type Body,
+  type InProcessApi,
+} from './support/api.ts';
+import { specPaths } from './support/neon-spec.ts';
 
 // In-process and fast, but other test files share the CPU: allow for a busy machine.
 vi.setConfig({ testTimeout: 30_000 });

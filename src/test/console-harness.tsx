@@ -2,7 +2,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '@/app';
 import { createQueryClient } from '@/lib/query-client';
-import { startLocalServer, type LocalServer } from '../../test/local-server';
+import { startLocalServer, type LocalServer } from '../../test/support/local-server.ts';
 
 interface JsdomHandle {
   reconfigure(options: { url: string }): void;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import pg from 'pg';
-import { inProcessApi, type InProcessApi } from '../api.ts';
+import { inProcessApi, type InProcessApi } from './api.ts';
 import { testServerEnv } from './test-env.ts';
 
 /** A data directory of a test's own (computes need one on disk). */

@@ -1,6 +1,6 @@
-import { loadConfig } from '../server/config.ts';
-import { createApp, type ServerApp } from '../server/app.ts';
-import { testServerEnv } from './support/test-env.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createApp, type ServerApp } from '../../server/app.ts';
+import { testServerEnv } from './test-env.ts';
 
 /**
  * A response body as the client reads it. Its shape is checked by the contract test against

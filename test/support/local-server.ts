@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { loadConfig } from '../server/config.ts';
-import { createApp, type Log } from '../server/app.ts';
-import { SESSION_COOKIE, sessionToken } from '../server/http/auth.ts';
-import { answerUnparsableRequests } from '../server/http/unparsable-requests.ts';
-import type { Store } from '../server/local/store/store.ts';
-import { testServerEnv } from './support/test-env.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createApp, type Log } from '../../server/app.ts';
+import { SESSION_COOKIE, sessionToken } from '../../server/http/auth.ts';
+import { answerUnparsableRequests } from '../../server/http/unparsable-requests.ts';
+import type { Store } from '../../server/local/store/store.ts';
+import { testServerEnv } from './test-env.ts';
 
 export interface LocalServer {
   url: string;

@@ -1,9 +1,9 @@
 /**
  * Runs a compute engine in a process of its own, so a lifecycle test can kill it with
- * SIGKILL: `node --import tsx test/compute-driver.ts <dataDir> <branchId>`. Prints one JSON
+ * SIGKILL: `node --import tsx test/support/compute-driver.ts <dataDir> <branchId>`. Prints one JSON
  * line once the branch's Postgres runs, then waits to be killed.
  */
-import { ComputeManager } from '../server/compute/compute-manager.ts';
+import { ComputeManager } from '../../server/compute/compute-manager.ts';
 
 const [dataDir, branchId] = process.argv.slice(2);
 if (!dataDir || !branchId) throw new Error('usage: compute-driver.ts <dataDir> <branchId>');

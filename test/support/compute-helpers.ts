@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ComputeManager, type ComputeEvent } from '../server/compute/compute-manager.ts';
+import { ComputeManager, type ComputeEvent } from '../../server/compute/compute-manager.ts';
 
 const run = promisify(execFile);
 
