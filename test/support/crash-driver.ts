@@ -120,6 +120,15 @@ function mulberry32(seed: number) {
   };
 }
 
+/** The error behind a fetch that got no answer: its name, and its cause's code and message. */
+function describeFailure(err: unknown): string {
+  const error = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = error.cause
+    ? `: ${error.cause.code ?? ''} ${error.cause.message ?? ''}`.trimEnd()
+    : '';
+  return `${error.name} ${error.message}${cause}`;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Bundles server/main.ts into one ES module next to node_modules, so packages resolve. */
@@ -264,6 +273,9 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     let base = '';
     let child: Child | undefined;
 
+    /** Why the last call got no answer (a timeout, a reset connection…), for the problem text. */
+    let lastFailure = '';
+
     async function call(
       method: string,
       apiPath: string,
@@ -284,7 +296,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           status: res.status,
           body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
         };
-      } catch {
+      } catch (err) {
+        lastFailure = describeFailure(err);
         return undefined;
       }
     }
@@ -304,7 +317,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           continue;
         }
         throw new Error(
-          `${method} ${apiPath}: expected ${expected}, got ${answer ? `${answer.status} ${JSON.stringify(answer.body)}` : 'no answer'}`,
+          `${method} ${apiPath}: expected ${expected}, got ${answer ? `${answer.status} ${JSON.stringify(answer.body)}` : `no answer (${lastFailure})`}`,
         );
       }
     }
