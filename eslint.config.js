@@ -37,4 +37,11 @@ export default tseslint.config(
     files: ['server/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/src/**', '@/*'] }] },
   },
+  {
+    // The rules both sides share (rules/) import neither side.
+    files: ['rules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/src/**', '**/server/**', '@/*'] }],
+    },
+  },
 );

@@ -4,7 +4,7 @@ import type { ApiEnv } from '../../http/env.ts';
 import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
 import { parseQuery, readBody } from '../../http/read-request.ts';
-import { roleName, databaseNameProblem } from '../names.ts';
+import { roleName, databaseNameRefusal } from '../names.ts';
 import { badRequest } from '../../http/errors.ts';
 
 const listQuery = z.object({
@@ -59,7 +59,7 @@ export function projectRoutes({ store, account, now, endpoint }: LocalContext) {
       .post('/projects', async (c) => {
         const { project: input } = await readBody(c, createBody);
         const databaseName = input.branch?.database_name ?? 'neondb';
-        const problem = databaseNameProblem(databaseName);
+        const problem = databaseNameRefusal(databaseName);
         if (problem) throw badRequest(problem);
         const created = store.createProject({
           name: input.name,

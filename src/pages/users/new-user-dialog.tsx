@@ -12,9 +12,9 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog';
 import { ErrorMessage } from '@/components/ui/error-message';
-import { describeRoleNameProblem, ROLE_NAME_MAX_BYTES, roleNameProblem } from '@/lib/role-name';
+import { describeRoleNameProblem, roleNameProblem } from '@/lib/role-name';
 import { needsQuoting, quoteIdentifier } from '@/lib/sql-identifier';
-import { utf8ByteLength } from '@/lib/utf8';
+import { MAX_NAME_BYTES, utf8ByteLength } from '../../../rules/names.ts';
 import { BranchSelect } from '@/pages/users/branch-select';
 import { OneTimePassword } from '@/pages/users/one-time-password';
 
@@ -139,9 +139,9 @@ export function NewUserDialog({
               />
               <p
                 id={`${id}-count`}
-                className={`small ${bytes > ROLE_NAME_MAX_BYTES ? 'text-danger' : 'muted'}`}
+                className={`small ${bytes > MAX_NAME_BYTES ? 'text-danger' : 'muted'}`}
               >
-                {bytes}/{ROLE_NAME_MAX_BYTES} bytes
+                {bytes}/{MAX_NAME_BYTES} bytes
               </p>
               {visibleProblem ? (
                 <p id={`${id}-problem`} className="small text-danger" aria-live="polite">
