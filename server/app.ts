@@ -35,8 +35,17 @@ export interface ServerApp {
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  /** The rate limiter's clock, in ms (tests move it by hand). */
+  rateLimitClock?: () => number;
+}
+
 /** One app, in the order a request meets it: security in front, the API at /api/v2 (local or Neon), the console at /. */
-export function createApp(config: Config, log: Log = () => {}): ServerApp {
+export function createApp(
+  config: Config,
+  log: Log = () => {},
+  { rateLimitClock = Date.now }: AppOptions = {},
+): ServerApp {
   const store = config.upstreamUrl
     ? undefined
     : new Store({
@@ -79,7 +88,10 @@ export function createApp(config: Config, log: Log = () => {}): ServerApp {
   if (faults) app.use('/api/v2/*', faults.middleware());
   if (store) {
     if (config.rateLimitPerMinute || config.rateLimitPerSecond)
-      app.use('/api/v2/*', rateLimit(config.rateLimitPerMinute, config.rateLimitPerSecond));
+      app.use(
+        '/api/v2/*',
+        rateLimit(config.rateLimitPerMinute, config.rateLimitPerSecond, rateLimitClock),
+      );
     if (computes) {
       // A write stored operations: the compute executor runs them after the answer.
       app.use('/api/v2/*', async (c, next) => {

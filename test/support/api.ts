@@ -1,5 +1,5 @@
 import { loadConfig } from '../../server/config.ts';
-import { createApp, type ServerApp } from '../../server/app.ts';
+import { createApp, type AppOptions, type ServerApp } from '../../server/app.ts';
 import { testServerEnv } from './test-env.ts';
 
 /**
@@ -61,8 +61,15 @@ export async function readResponse(res: Response): Promise<ApiResponse> {
  * The real app called in-process through Hono's `app.request()` (no socket): in-memory store
  * with the demo seed, instant operations and no rate limits unless `env` says otherwise.
  */
-export function inProcessApi(env: Record<string, string> = {}): InProcessApi {
-  const server = createApp(loadConfig(testServerEnv({ NEON_API_KEY: API_KEY, ...env })));
+export function inProcessApi(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): InProcessApi {
+  const server = createApp(
+    loadConfig(testServerEnv({ NEON_API_KEY: API_KEY, ...env })),
+    undefined,
+    options,
+  );
   return {
     server,
     async request(method, path, options = {}) {
