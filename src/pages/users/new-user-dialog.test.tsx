@@ -110,37 +110,6 @@ describe('New User dialog', () => {
     expect(await screen.findByRole('rowheader', { name: /^app_user/ })).toBeInTheDocument();
   });
 
-  it('shows Neon’s refusal inside the dialog and keeps it open', async () => {
-    const { user, dialog } = await openNewUser();
-    await server.fault({
-      method: 'POST',
-      path: '/projects/*/branches/*/roles',
-      status: 500,
-      message: 'the role store is on fire',
-    });
-    await user.type(within(dialog).getByLabelText('Name'), 'someone');
-    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('the role store is on fire');
-    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeEnabled();
-  });
-
-  it('retries a 423 (operation still running) and then succeeds', async () => {
-    const { user, dialog } = await openNewUser();
-    await server.fault({
-      method: 'POST',
-      path: '/projects/*/branches/*/roles',
-      status: 423,
-      count: 2,
-      retry_after: 0,
-    });
-    await user.type(within(dialog).getByLabelText('Name'), 'patient');
-    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
-    expect(
-      await screen.findByRole('dialog', { name: 'User patient created' }, { timeout: 5000 }),
-    ).toBeInTheDocument();
-    expect((await roleNames()).filter((n) => n === 'patient')).toHaveLength(1);
-  });
-
   it('never re-sends a create after a network error; it re-reads the list instead', async () => {
     const { user, dialog } = await openNewUser();
     await server.fault({ method: 'POST', path: '/projects/*/branches/*/roles', drop: 'after' });
