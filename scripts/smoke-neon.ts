@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 
-export const DEFAULT_API_URL = 'https://console.neon.tech/api/v2';
+const DEFAULT_API_URL = 'https://console.neon.tech/api/v2';
 // Statuses that prove nothing happened and ask to come back later (Neon's clients retry them).
 const RETRYABLE = new Set([423, 429, 503]);
 

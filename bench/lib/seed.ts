@@ -12,7 +12,7 @@ export interface BenchData {
 
 export const SMALL_BRANCH_ROLES = 50;
 export const BIG_BRANCH_ROLES = 10_000;
-export const OWNER_ROLE = 'bench_owner';
+const OWNER_ROLE = 'bench_owner';
 
 /**
  * Writes the benchmark project straight through the server's own Store (the same code

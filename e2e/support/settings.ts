@@ -14,7 +14,10 @@ const chromium = findChromium();
 /** The browser every suite, bench and script drives; '' when none is installed (see findChromium). */
 export const CHROMIUM_PATH = 'path' in chromium ? chromium.path : '';
 
-/** STACK.md: what Debian's Chromium needs to run headless in containers and CI. */
+/**
+ * What Debian's Chromium needs to run headless in containers and CI: no sandbox (no user
+ * namespaces there), no GPU, /tmp instead of a small /dev/shm, and no traffic of its own.
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

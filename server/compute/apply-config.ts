@@ -22,8 +22,8 @@ export interface DesiredState {
 /** What an apply changed, one plain sentence per change (never a password). */
 export type ApplyReport = string[];
 
-export const NEON_SUPERUSER = 'neon_superuser';
-export const INTERNAL_ROLES = [ADMIN_ROLE, NEON_SUPERUSER];
+const NEON_SUPERUSER = 'neon_superuser';
+const INTERNAL_ROLES = [ADMIN_ROLE, NEON_SUPERUSER];
 
 /** A refusal or failure, carrying Postgres's own message (and SQLSTATE) when it has one. */
 export class ApplyError extends Error {
@@ -35,7 +35,7 @@ export class ApplyError extends Error {
   }
 }
 
-export function checkName(kind: 'role' | 'database', name: string): void {
+function checkName(kind: 'role' | 'database', name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw new ApplyError(`${kind} name is empty`);
   if (Buffer.byteLength(name, 'utf8') > 63) {
     throw new ApplyError(`${kind} name "${name}" is longer than 63 bytes`);

@@ -28,7 +28,7 @@ export function prepareComputeRoot(layout: ComputeLayout): string[] {
 }
 
 /** A fresh random password for the internal superuser, kept in a file only we can read. */
-export function newAdminPassword(layout: ComputeLayout): string {
+function newAdminPassword(layout: ComputeLayout): string {
   const password = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(layout.passwordFile, password, { mode: 0o600 });
   return password;

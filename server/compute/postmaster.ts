@@ -190,7 +190,7 @@ export async function takeOverDataDir(
 }
 
 /** Whether pid is a live postgres process whose working directory is this data directory. */
-export function isPostmasterOf(pid: number, pgdata: string): boolean {
+function isPostmasterOf(pid: number, pgdata: string): boolean {
   try {
     const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
     if (comm !== 'postgres') return false;

@@ -18,7 +18,7 @@ const CSP = [
 ].join('; ');
 
 /** The name part of a Host header value: lower case, port removed, IPv6 brackets kept. */
-export function hostName(hostHeader: string): string {
+function hostName(hostHeader: string): string {
   const h = hostHeader.trim().toLowerCase();
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
   return h.replace(/:\d+$/, '');

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 // Word lists in the spirit of Neon's ids ("hidden-cell-763301", "br-blue-tooth-671580").
 const ADJECTIVES = [
@@ -116,4 +116,3 @@ export const requestId = () => randomUUID();
 const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 16 characters from a CSPRNG (Neon's own passwords are 12+ alphanumerics). */
 export const password = () => randomString(PASSWORD_ALPHABET, 16);
-export const secretToken = () => randomBytes(32).toString('base64url');

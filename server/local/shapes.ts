@@ -200,7 +200,7 @@ export function connectionUri(role: string, password: string, host: string, data
 }
 
 /** Neon's ConnectionDetails for a database's owner. */
-export function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {
+function connectionDetails(owner: RoleRow, host: string, db: DatabaseRow) {
   const password = owner.password ?? '';
   return {
     connection_uri: connectionUri(owner.name, password, host, db.name),

@@ -11,7 +11,7 @@ const RESPONSE_HEADERS = ['content-type', 'retry-after'];
  * Refuses paths that could leave /api/v2 or confuse the upstream: dot segments (plain or
  * percent-encoded), encoded slashes and backslashes, empty segments and control characters.
  */
-export function unsafeApiPath(rawPath: string): string | undefined {
+function unsafeApiPath(rawPath: string): string | undefined {
   if (!rawPath.startsWith('/api/v2/')) return 'only /api/v2 paths are forwarded';
   const rest = rawPath.slice('/api/v2'.length);
   if (/%2f|%5c|\\/i.test(rest)) return 'encoded slashes and backslashes are not forwarded';

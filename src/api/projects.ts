@@ -3,7 +3,7 @@ import { getProject, listProjects } from '@neon/sdk/raw';
 import { neonClient } from '@/api/neon-client';
 
 /** Neon's default page size for projects; asked for explicitly so "is there more" is decidable. */
-export const PROJECTS_PAGE_SIZE = 10;
+const PROJECTS_PAGE_SIZE = 10;
 
 export interface ProjectListFilter {
   /** The organization to list; undefined lists what the key sees without one. */

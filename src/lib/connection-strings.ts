@@ -10,7 +10,7 @@ export interface ConnectionDetails {
   password: string;
 }
 
-export const SSL_PARAMS = 'sslmode=require&channel_binding=require';
+const SSL_PARAMS = 'sslmode=require&channel_binding=require';
 
 /**
  * Neon's pooled (PgBouncer) host: the endpoint id with `-pooler` appended. A host without

@@ -11,7 +11,7 @@ export function errorStatus(error: unknown): number | undefined {
 }
 
 /** 423 (an operation still runs), 429 and 503 mean "not done, try later": safe to repeat. */
-export function isRetryableStatus(error: unknown): boolean {
+function isRetryableStatus(error: unknown): boolean {
   const status = errorStatus(error);
   return status !== undefined && RETRYABLE_STATUSES.has(status);
 }

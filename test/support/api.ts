@@ -44,7 +44,7 @@ export interface InProcessApi {
   close(): Promise<void>;
 }
 
-export async function readResponse(res: Response): Promise<ApiResponse> {
+async function readResponse(res: Response): Promise<ApiResponse> {
   const text = await res.text();
   let body: Body;
   if (text !== '') {

@@ -25,7 +25,7 @@ export function loadNeonSpec(): NeonSpec {
   return cached;
 }
 
-export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** Every path of the spec with its methods (upper case, sorted), sorted by path. */
 export function specPaths(): [string, string[]][] {

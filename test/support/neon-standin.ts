@@ -10,8 +10,8 @@ import { serve } from '@hono/node-server';
  * where the fact comes from. Where the sources are silent, the comment says "guess".
  *
  * Sources, cited below by their short names:
- * - [spec]     Neon's OpenAPI spec, /work/shared/neon-api/openapi.json (also shipped in
- *              @neondatabase/api-client as public-v2-for-users.gen.yaml).
+ * - [spec]     Neon's OpenAPI spec, as shipped in @neondatabase/api-client
+ *              (node_modules/@neondatabase/api-client/public-v2-for-users.gen.yaml).
  * - [issue11]  this project's issue 11, quoting Neon's answers seen in public issue trackers.
  * - [neon-cli] neonctl 5.0.1 (node_modules/neon/dist): commands/link.js, profile_keys.js,
  *              commands/profile.js, utils/enrichers.js.
@@ -610,8 +610,8 @@ export class NeonStandIn {
       const role = this.role(c, branch);
       const owned = this.databasesOf(branch.id).filter((d) => d.owner === role.name);
       if (owned.length) {
-        // Neon refuses to delete a role that owns databases (the Console's page says so:
-        // /work/shared/product/seed-settings-users.md). Neon's exact status and wording are
+        // Neon refuses to delete a role that owns databases (the Console's Users page says so
+        // next to such a user's Delete). Neon's exact status and wording are
         // not published anywhere we found: 422 and this sentence are guesses, deliberately
         // unlike our local server's, so a test shows the page prints the upstream's words.
         throw new NeonError(

@@ -73,9 +73,10 @@ const PROTECTED_SYSTEM_ROLE = 'web_access';
 
 /**
  * The local API's data and its rules: projects, branches, roles, databases and the
- * operations they start. Each public method that writes runs in one transaction, so a
- * request's changes are committed whole before the route answers, or not at all. Refusals
- * are `StoreError`s in the data's terms; HTTP is the routes' business.
+ * operations they start. Each public method that writes is atomic (one transaction, or a
+ * single statement, which SQLite commits alone), so a request's changes are committed whole
+ * before the route answers, or not at all. Refusals are `StoreError`s in the data's terms;
+ * their HTTP statuses are `server/local/store-error-status.ts`'s business.
  */
 export class Store {
   readonly operations: OperationsEngine;

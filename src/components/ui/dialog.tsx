@@ -2,7 +2,6 @@ import type { ComponentProps } from 'react';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
 
 export const Dialog = DialogPrimitive.Root;
-export const DialogClose = DialogPrimitive.Close;
 
 /** Content with Portal and Overlay baked in, so every dialog looks and traps focus alike. */
 export function DialogContent({

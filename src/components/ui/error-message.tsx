@@ -4,7 +4,7 @@ import type { NeonErrorUnion } from '@neon/sdk';
  * Neon's own message in plain words. After a change (`change`), a lost connection leaves
  * its fate unknown: say so, since the console re-reads rather than sending it again.
  */
-export function describeError(error: NeonErrorUnion, change = false): string {
+function describeError(error: NeonErrorUnion, change = false): string {
   if (error.kind === 'network') {
     return change
       ? 'The connection to the server was lost, so it is unknown whether this was applied. It was not sent again; the list has been read again, check it before retrying.'
