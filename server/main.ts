@@ -18,7 +18,9 @@ function newestMtime(entry: string): number {
 /** Builds the console when the build is missing or older than its sources. */
 async function ensureConsoleBuilt(config: Config, log: (line: string) => void) {
   const root = process.cwd();
-  const sources = ['src', 'index.html', 'vite.config.ts', 'public'].map((p) => path.join(root, p));
+  const sources = ['src', 'rules', 'index.html', 'vite.config.ts', 'public'].map((p) =>
+    path.join(root, p),
+  );
   if (!fs.existsSync(path.join(root, 'src'))) return;
   const built = newestMtime(path.join(config.consoleDir, 'index.html'));
   if (built && built >= Math.max(...sources.map(newestMtime))) return;
