@@ -20,14 +20,17 @@ export interface ApiOptions {
 export const API_KEY = 'bench-api-key';
 const SPEC = path.join(ROOT, 'node_modules/@neondatabase/api-client/public-v2-for-users.gen.yaml');
 
-/** The local server exactly as `npm start` runs it, minus the console build, on a durable temp data dir. */
+/**
+ * The local server exactly as `npm start` runs it, minus the console build, on a durable temp
+ * data dir; `command` runs it another way (under a profiler, say).
+ */
 export async function startLocalApi(
   dataDir: string,
   extraEnv: Record<string, string> = {},
+  [cmd, args]: [string, string[]] = nodeTs('server/main.ts'),
 ): Promise<Started> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const [cmd, args] = nodeTs('server/main.ts');
   return startProcess(cmd, args, {
     url,
     readyUrl: `${url}/api/v2/users/me`,

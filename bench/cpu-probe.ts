@@ -11,8 +11,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import { freePort, startProcess, cpuMsOf, ROOT } from './lib/processes.ts';
 import { seedBenchData } from './lib/seed.ts';
-import { makeDataDir, API_KEY } from './api.ts';
-import { testServerEnv } from '../test/support/test-env.ts';
+import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
 import path from 'node:path';
 
 const requests = Number(process.argv[2] ?? 4000);
@@ -71,23 +70,13 @@ const pct = (xs: number[], p: number) => {
 
 const dataDir = makeDataDir('probe');
 const data = seedBenchData(dataDir);
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
 const profileDir = process.env.PROBE_PROFILE;
 const cmd = process.env.PROBE_CMD
   ? process.env.PROBE_CMD.split(' ')
   : [process.execPath, '--import', 'tsx', path.join(ROOT, 'server/main.ts')];
 if (profileDir) cmd.splice(1, 0, '--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-const server = await startProcess(cmd[0]!, cmd.slice(1), {
-  url,
-  readyUrl: `${url}/api/v2/users/me`,
-  env: testServerEnv({
-    NEON_LOCAL_DATA_DIR: dataDir,
-    NEON_LOCAL_SKIP_BUILD: '1',
-    PORT: String(port),
-    NEON_API_KEY: API_KEY,
-  }),
-});
+const server = await startLocalApi(dataDir, {}, [cmd[0]!, cmd.slice(1)]);
+const url = server.url;
 const pid = server.child.pid;
 const rolesUrl = `${url}/api/v2/projects/${data.projectId}/branches/${data.smallBranchId}/roles`;
 const cases: Record<string, (i: number) => Promise<number>> = {

@@ -15,6 +15,8 @@ export interface ConsoleServer extends LocalServer {
   fault(fault: Record<string, unknown>): Promise<void>;
   /** Calls the API as a non-browser client would, with the API key. */
   api<T>(path: string, init?: RequestInit): Promise<T>;
+  /** The seeded demo project's id (the server's only project until a test makes another). */
+  demoProjectId(): Promise<string>;
 }
 
 /**
@@ -50,6 +52,10 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
     async api(path, init) {
       const res = await nodeFetch(`${server.url}/api/v2${path}`, withKey(init));
       return (await res.json()) as never;
+    },
+    async demoProjectId() {
+      const res = await nodeFetch(`${server.url}/api/v2/projects`, withKey());
+      return ((await res.json()) as { projects: Array<{ id: string }> }).projects[0]!.id;
     },
     async close() {
       globalThis.fetch = nodeFetch;

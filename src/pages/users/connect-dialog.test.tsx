@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import { renderConsole, startConsoleServer, type ConsoleServer } from '@/test/console-harness';
+import { expectForgotten, expectNotShared } from '@/test/secret-checks';
 
 let server: ConsoleServer;
 let projectId: string;
@@ -8,7 +9,7 @@ let mainId: string;
 let endpoint: { id: string; host: string };
 beforeEach(async () => {
   server = await startConsoleServer();
-  projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
+  projectId = await server.demoProjectId();
   const { branches } = await server.api<{ branches: Array<{ id: string; default: boolean }> }>(
     `/projects/${projectId}/branches`,
   );
@@ -104,15 +105,7 @@ describe('Connect dialog', () => {
     expect(text()).toBe(
       `postgresql://sally:${encodeURIComponent(password)}@${pooler()}/neondb?${SSL}`,
     );
-    const cached = JSON.stringify(
-      queryClient
-        .getQueryCache()
-        .getAll()
-        .map((q) => q.state.data),
-    );
-    expect(cached).not.toContain(password);
-    expect(window.location.href).not.toContain(password);
-    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain(password);
+    expectNotShared(queryClient, password);
 
     await user.click(within(dialog).getByRole('button', { name: 'Copy' }));
     expect(await within(dialog).findByText('Copied to the clipboard.')).toBeInTheDocument();
@@ -124,13 +117,7 @@ describe('Connect dialog', () => {
     expect(document.body.innerHTML).not.toContain(password);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    const mutations = JSON.stringify(
-      queryClient
-        .getMutationCache()
-        .getAll()
-        .map((m) => m.state.data),
-    );
-    expect(mutations).not.toContain(password);
+    expectForgotten(queryClient, password);
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Connect as sally' })).toHaveFocus(),
     );

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import { renderConsole, startConsoleServer, type ConsoleServer } from '@/test/console-harness';
+import { expectForgotten, expectNotShared } from '@/test/secret-checks';
 
 let server: ConsoleServer;
 let projectId: string;
 beforeEach(async () => {
   server = await startConsoleServer();
-  const { projects } = await server.api<{ projects: Array<{ id: string }> }>('/projects');
-  projectId = projects[0].id;
+  projectId = await server.demoProjectId();
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -85,27 +85,11 @@ describe('New User dialog', () => {
     const password = (within(passwordDialog).getByLabelText('Password') as HTMLInputElement).value;
     expect(password.length).toBeGreaterThanOrEqual(8);
 
-    // The password is in no shared state: not in the query cache, URL or storage.
-    const cached = JSON.stringify(
-      queryClient
-        .getQueryCache()
-        .getAll()
-        .map((q) => q.state.data),
-    );
-    expect(cached).not.toContain(password);
-    expect(window.location.href).not.toContain(password);
-    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain(password);
+    expectNotShared(queryClient, password);
 
     await user.click(within(passwordDialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(document.body.innerHTML).not.toContain(password);
-    const mutations = JSON.stringify(
-      queryClient
-        .getMutationCache()
-        .getAll()
-        .map((m) => m.state.data),
-    );
-    expect(mutations).not.toContain(password);
+    expectForgotten(queryClient, password);
     await waitFor(() => expect(screen.getByRole('button', { name: 'New User' })).toHaveFocus());
     expect(await screen.findByRole('rowheader', { name: /^app_user/ })).toBeInTheDocument();
   });

@@ -6,8 +6,7 @@ let server: ConsoleServer;
 let projectId: string;
 beforeEach(async () => {
   server = await startConsoleServer();
-  const { projects } = await server.api<{ projects: Array<{ id: string }> }>('/projects');
-  projectId = projects[0].id;
+  projectId = await server.demoProjectId();
 });
 afterEach(async () => {
   await server.close();
@@ -88,7 +87,7 @@ describe('operations', () => {
   it('after a change only the list it changed is read again, once', async () => {
     await server.close();
     server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '300' });
-    projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
+    projectId = await server.demoProjectId();
     const { user } = await openPage();
     const reads: string[] = [];
     const inner = globalThis.fetch;
@@ -120,7 +119,7 @@ describe('operations', () => {
   it('shows progress on the row while its operations run; a delete meanwhile says it waits, then succeeds', async () => {
     await server.close();
     server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '1500' });
-    projectId = (await server.api<{ projects: Array<{ id: string }> }>('/projects')).projects[0].id;
+    projectId = await server.demoProjectId();
     const { user } = await openPage();
     await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
     const confirm = await screen.findByRole('alertdialog', {

@@ -10,11 +10,6 @@ afterEach(async () => {
   await server.close();
 });
 
-async function projectId(): Promise<string> {
-  const { projects } = await server.api<{ projects: Array<{ id: string }> }>('/projects');
-  return projects[0].id;
-}
-
 function rowOf(name: string) {
   return screen
     .getByRole('rowheader', { name: new RegExp(`^${name}(\\s|$)`) })
@@ -25,7 +20,9 @@ describe('users page', () => {
   it('leads from / to the demo project and lists the users of its default branch', async () => {
     renderConsole('/');
     expect(await screen.findByRole('heading', { name: 'Users' })).toBeInTheDocument();
-    expect(window.location.pathname).toBe(`/projects/${await projectId()}/settings/users`);
+    expect(window.location.pathname).toBe(
+      `/projects/${await server.demoProjectId()}/settings/users`,
+    );
     const table = await screen.findByRole('table', { name: 'Users on branch main' });
     const names = within(table)
       .getAllByRole('rowheader')
@@ -58,7 +55,7 @@ describe('projects and list states', () => {
       count: 1,
       retry_after: 0,
     });
-    const first = renderConsole(`/projects/${await projectId()}/settings/users`, {
+    const first = renderConsole(`/projects/${await server.demoProjectId()}/settings/users`, {
       retryReads: true,
     });
     expect(await screen.findByRole('table', { name: 'Users on branch main' })).toBeInTheDocument();
@@ -70,7 +67,7 @@ describe('projects and list states', () => {
       status: 500,
       message: 'roles are unavailable',
     });
-    const { user } = renderConsole(`/projects/${await projectId()}/settings/users`);
+    const { user } = renderConsole(`/projects/${await server.demoProjectId()}/settings/users`);
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Users could not be loaded. roles are unavailable',
     );
