@@ -136,8 +136,10 @@ export class NeonApi {
     return operations;
   }
 
-  async waitIdle(projectId: string) {
-    for (let attempt = 0; attempt < 200; attempt++) {
+  /** Until no operation of the project is unfinished (real computes need longer: `timeoutMs`). */
+  async waitIdle(projectId: string, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
       const ops = await this.operations(projectId);
       if (!ops.some((op) => ['scheduling', 'running', 'cancelling'].includes(op.status))) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
