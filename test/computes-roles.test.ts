@@ -111,23 +111,6 @@ describe('with computes on', () => {
     expect(table).toEqual({ tableowner: 'app_owner' });
   });
 
-  it('makes odd names real roles, quoted right', async () => {
-    for (const name of [
-      'with space',
-      `o'brien "q"`,
-      'slash/name',
-      'ünïcødé-名前',
-      'x'.repeat(63),
-    ]) {
-      const password = await createRole(name);
-      const [row] = await query(
-        { host, user: name, password, database: 'neondb' },
-        'SELECT current_user AS me',
-      );
-      expect(row!.me).toBe(name);
-    }
-  });
-
   it('creates a database through the API with its owner, and the owner rule reads the catalog', async () => {
     const password = await createRole('erin');
     const db = await api.request('POST', `/projects/${projectId}/branches/${branchId}/databases`, {
