@@ -91,12 +91,7 @@ test.describe('Connect', () => {
     expect(posts).toEqual([{ role: { name: user, no_login: true } }]);
 
     const role = (await api.roles(project.id, project.mainBranchId)).find((r) => r.name === user);
-    // The rest needs the local server's no_login (a separate change); until then it is skipped, visibly.
-    // eslint-disable-next-line playwright/no-skipped-test
-    test.skip(
-      role?.authentication_method !== 'no_login',
-      'the local server does not report no_login roles yet',
-    );
+    expect(role?.authentication_method).toBe('no_login');
     await expect(users.user(user)).toContainText('Cannot log in');
     await expect(users.resetButton(user)).toHaveAttribute('aria-disabled', 'true');
     await users.connectButton(user).click();

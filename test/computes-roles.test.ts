@@ -85,6 +85,25 @@ describe('with computes on', () => {
     expect(web).toEqual({ rolcanlogin: false });
   });
 
+  it('makes a no_login user NOLOGIN, still in neon_superuser: every login is refused', async () => {
+    const res = await api.request('POST', roles(), {
+      body: { role: { name: 'nologin_nina', no_login: true } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.role).not.toHaveProperty('password');
+    await finished(api, projectId, res.body.operations);
+    const [row] = await query(
+      owner,
+      `SELECT rolcanlogin, pg_has_role('nologin_nina', 'neon_superuser', 'member') AS neon
+         FROM pg_roles WHERE rolname = 'nologin_nina'`,
+    );
+    expect(row).toEqual({ rolcanlogin: false, neon: true });
+    const nina = { host, user: 'nologin_nina', password: 'any-password', database: 'neondb' };
+    expect(await loginError(nina)).toMatch(
+      /password authentication failed for user "nologin_nina"/,
+    );
+  });
+
   it('resets a password: the old one is refused, the new one logs in', async () => {
     const old = await createRole('carol');
     const reset = await api.request('POST', `${roles()}/carol/reset_password`);

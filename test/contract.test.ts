@@ -283,6 +283,29 @@ describe('responses of the local server', () => {
     expect((await call(api, 'DELETE', ROLE, r)).status).toBe(204);
   });
 
+  it('a no_login role: created without a password, reported as such, nothing to reveal or reset', async () => {
+    const created = await call(api, 'POST', ROLES, b(), {
+      body: { role: { name: 'contract_nologin', no_login: true } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.role).not.toHaveProperty('password');
+    expect(created.body.role.authentication_method).toBe('no_login');
+    const r = { ...b(), role_name: 'contract_nologin' };
+    expect((await call(api, 'GET', ROLE, r)).body.role.authentication_method).toBe('no_login');
+    const listed = (await call(api, 'GET', ROLES, b())).body.roles;
+    const method = Object.fromEntries(listed.map((x: Body) => [x.name, x.authentication_method]));
+    expect(method).toMatchObject({ contract_nologin: 'no_login', [owner]: 'password' });
+    const reveal = await call(api, 'GET', REVEAL, r);
+    expect([reveal.status, reveal.body]).toEqual([200, { password: '' }]);
+    const reset = await call(api, 'POST', RESET, r);
+    expect([reset.status, reset.body.code, reset.body.message]).toEqual([
+      422,
+      'ROLE_PASSWORD_NOT_AVAILABLE',
+      'cannot update password for role without password',
+    ]);
+    expect((await call(api, 'DELETE', ROLE, r)).status).toBe(200);
+  });
+
   it('databases: list, create, get, delete, delete again', async () => {
     await call(api, 'GET', DATABASES, b());
     const created = await call(api, 'POST', DATABASES, b(), {

@@ -77,6 +77,26 @@ describe('@neon/sdk', () => {
     expect(await roleNames()).not.toContain('sdk user');
   });
 
+  it('a passwordless role: no password, an empty one revealed, the reset refused with 422', async () => {
+    const neon = createNeonClient({ apiKey: server.apiKey, baseUrl: `${server.url}/api/v2` });
+    const params = { projectId, branchId: mainId };
+    const created = await neon.postgres.roles.create({
+      ...params,
+      name: 'sdk nologin',
+      no_login: true,
+    });
+    expect(created.data?.authentication_method).toBe('no_login');
+    expect(created.data).not.toHaveProperty('password');
+    const roleParams = { ...params, roleName: 'sdk nologin' };
+    expect((await neon.postgres.roles.password(roleParams)).data).toBe('');
+    const { error } = await neon.postgres.roles.resetPassword(roleParams);
+    expect(error?.kind === 'api' ? [error.status, error.code] : error).toEqual([
+      422,
+      'ROLE_PASSWORD_NOT_AVAILABLE',
+    ]);
+    await neon.postgres.roles.delete(roleParams, { throwOnError: true });
+  });
+
   it('creates a branch (waiting for its operations) and lists it', async () => {
     const neon = client();
     const branch = await neon.branches.create({ projectId, name: 'sdk-branch', parent_id: mainId });
@@ -163,6 +183,23 @@ describe('@neondatabase/api-client', () => {
     expect(await roleNames()).not.toContain('axios/user');
   });
 
+  it('a passwordless role: created with no_login, reveal answers "", reset rejects with 422', async () => {
+    const api = client();
+    const created = await api.createProjectBranchRole(projectId, mainId, {
+      role: { name: 'axios nologin', no_login: true },
+    });
+    expect(created.data.role.authentication_method).toBe('no_login');
+    expect(created.data.role.password).toBeUndefined();
+    const revealed = await api.getProjectBranchRolePassword(projectId, mainId, 'axios nologin');
+    expect(revealed.data.password).toBe('');
+    const error = await api
+      .resetProjectBranchRolePassword(projectId, mainId, 'axios nologin')
+      .catch((e: unknown) => e);
+    const response = (error as { response?: { status: number; data: Body } }).response;
+    expect([response?.status, response?.data.code]).toEqual([422, 'ROLE_PASSWORD_NOT_AVAILABLE']);
+    await api.deleteProjectBranchRole(projectId, mainId, 'axios nologin');
+  });
+
   it('creates and lists branches', async () => {
     const api = client();
     const created = await api.createProjectBranch(projectId, {
@@ -221,9 +258,9 @@ describe('neonctl', () => {
 
   // Each neonctl run costs about a second of CPU, so the independent ones run together. The
   // timeouts are generous because a busy machine (parallel test files) slows them many times over.
-  it('me, projects list, branches list, roles list, branches create, roles create, then roles delete', async () => {
+  it('me, projects list, branches list, roles list, branches create, roles create (one --no-login=true), then roles delete', async () => {
     const rolesOnMain = await roleNames();
-    const [me, projects, branches, roles, branch, created] = await Promise.all([
+    const [me, projects, branches, roles, branch, created, passwordless] = await Promise.all([
       neonctl('me'),
       neonctl('projects', 'list'),
       neonctl('branches', 'list', '--project-id', projectId),
@@ -240,6 +277,19 @@ describe('neonctl', () => {
         '--name',
         'ctl user',
       ),
+      // Plain `--no-login` never reaches any server: neonctl's yargs reads it as the negation
+      // of a `--login` flag and sends no no_login (the role gets a password, on Neon too).
+      neonctl(
+        'roles',
+        'create',
+        '--project-id',
+        projectId,
+        '--branch',
+        'dev',
+        '--name',
+        'ctl nologin',
+        '--no-login=true',
+      ),
     ]);
     expect(me.login).toBe('demo');
     expect(projects.projects.map((p: Body) => p.id)).toContain(projectId);
@@ -255,6 +305,9 @@ describe('neonctl', () => {
     expect(created.name).toBe('ctl user');
     expect(created.password).toMatch(/^\S{12,}$/);
     expect(await roleNames(devId)).toContain('ctl user');
+    expect(passwordless.name).toBe('ctl nologin');
+    expect(passwordless.authentication_method).toBe('no_login');
+    expect(passwordless).not.toHaveProperty('password');
 
     // By id this time: neonctl takes --branch as an id only when it is shaped like one.
     await neonctl('roles', 'delete', 'ctl user', '--project-id', projectId, '--branch', devId);

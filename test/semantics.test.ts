@@ -320,6 +320,24 @@ describe('protected and owning roles', () => {
     expect(await snapshot(d)).toEqual(before);
   });
 
+  it('a no_login role: its reset is refused (422 ROLE_PASSWORD_NOT_AVAILABLE) and changes nothing; a child branch keeps it passwordless', async () => {
+    const created = await d.api.request('POST', rolesPath(d), {
+      body: { role: { name: 'ghost', no_login: true } },
+    });
+    expect(created.status).toBe(201);
+    const before = await snapshot(d);
+    const reset = await d.api.request('POST', `${rolesPath(d)}/ghost/reset_password`);
+    expectError(reset, 422, /^cannot update password for role without password$/);
+    expect(reset.body.code).toBe('ROLE_PASSWORD_NOT_AVAILABLE');
+    expect(await snapshot(d)).toEqual(before);
+    const child = await createBranch(d, { name: 'ghost-copy', parent_id: d.main });
+    const copy = child.roles.find((r: Body) => r.name === 'ghost');
+    expect(copy.authentication_method).toBe('no_login');
+    expect(
+      (await d.api.request('GET', `${rolesPath(d, child.branch.id)}/ghost/reveal_password`)).body,
+    ).toEqual({ password: '' });
+  });
+
   it('a role that owns databases cannot be deleted (422); the message names them', async () => {
     expectError(await d.api.request('DELETE', `${rolesPath(d)}/reporting`), 422, /"analytics"/);
     expect(

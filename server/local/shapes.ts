@@ -149,6 +149,8 @@ export function role(r: RoleRow, withPassword = false) {
     name: r.name,
     ...(withPassword && r.password !== null ? { password: r.password } : {}),
     protected: r.protected === 1,
+    // The spec's values are password, oauth and no_login; a local role is one of the first and last.
+    authentication_method: r.no_login === 1 ? 'no_login' : 'password',
     created_at: time(r.created_at),
     updated_at: time(r.updated_at),
   };

@@ -34,6 +34,7 @@ export function roleRoutes({ store, now, computes }: LocalContext) {
         c.req.param('projectId'),
         c.req.param('branchId'),
         role.name,
+        { noLogin: role.no_login },
       );
       c.header('Cache-Control', 'no-store');
       return c.json(
@@ -82,10 +83,11 @@ export function roleRoutes({ store, now, computes }: LocalContext) {
     .get(`${ROLE}/reveal_password`, (c) => {
       const projectId = c.req.param('projectId');
       const role = store.role(projectId, c.req.param('branchId'), c.req.param('roleName'));
-      if (!store.project(projectId).store_passwords || role.password === null) {
-        throw new ApiError(412, 'passwords are not stored for this project, or this role has none');
-      }
+      // The spec's 412: storing passwords is off for the whole project.
+      if (!store.project(projectId).store_passwords)
+        throw new ApiError(412, 'passwords are not stored for this project');
       c.header('Cache-Control', 'no-store');
-      return c.json({ password: role.password });
+      // A role without a password (no_login, web_access): Neon answers an empty one (issue 11).
+      return c.json({ password: role.password ?? '' });
     });
 }

@@ -75,7 +75,7 @@ export class BranchHistory {
   /** Copies the roles and databases that existed on `parentId` at `lsn`, keeping names, passwords and dates. */
   copyAt(parentId: string, childId: string, lsn: number): void {
     for (const [table, columns, order] of [
-      ['roles', 'name, password, protected, created_at, updated_at', 'seq'],
+      ['roles', 'name, password, protected, no_login, created_at, updated_at', 'seq'],
       ['databases', 'name, owner_name, created_at, updated_at', 'id'],
     ] as const) {
       this.sql.run(

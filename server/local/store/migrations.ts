@@ -102,6 +102,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE endpoints ADD COLUMN port INTEGER;
   ALTER TABLE endpoints ADD COLUMN suspend_timeout_seconds INTEGER NOT NULL DEFAULT 0;
   `,
+  // v3: passwordless roles (Neon's no_login): no password is ever issued, Postgres has them NOLOGIN.
+  `
+  ALTER TABLE roles ADD COLUMN no_login INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -44,8 +44,11 @@ export interface RoleRow {
   seq: number;
   branch_id: string;
   name: string;
+  /** Null for a role that never gets one: `web_access`, and every `no_login` role. */
   password: string | null;
   protected: number;
+  /** 1: made with Neon's `no_login` (it cannot log in, and has no password to reset). */
+  no_login: number;
   created_at: number;
   updated_at: number;
   created_lsn: number;

@@ -555,18 +555,19 @@ export class Store {
   private insertRole(
     branch: BranchRow,
     name: string,
-    o: { protected?: boolean; at: number; advance?: boolean },
+    o: { protected?: boolean; noLogin?: boolean; at: number; advance?: boolean },
   ): RoleRow {
     if (this.liveRole(branch.id, name))
       throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
     const lsn =
       o.advance === false ? this.history.head(branch.id) : this.history.advance(branch.id, o.at);
     const info = this.run(
-      `INSERT INTO roles (branch_id, name, password, protected, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO roles (branch_id, name, password, protected, no_login, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       branch.id,
       name,
-      o.protected ? null : ids.password(),
+      o.protected || o.noLogin ? null : ids.password(),
       o.protected ? 1 : 0,
+      o.noLogin ? 1 : 0,
       o.at,
       o.at,
       lsn,
@@ -578,14 +579,20 @@ export class Store {
     projectId: string,
     branchId: string,
     name: string,
-    options: MutationOptions = {},
+    options: MutationOptions & {
+      /** Neon's `no_login`: a role without a password, that cannot log in. */
+      noLogin?: boolean;
+    } = {},
   ): Mutation<RoleRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
       if (this.liveRole(branch.id, name))
         throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
       this.operations.assertIdle(projectId, options.at);
-      const role = this.insertRole(branch, name, { at: options.at ?? this.now() });
+      const role = this.insertRole(branch, name, {
+        at: options.at ?? this.now(),
+        noLogin: options.noLogin,
+      });
       return { value: role, operations: this.applyConfig(branch, options) };
     });
   }
@@ -654,6 +661,12 @@ export class Store {
       if (role.protected)
         throw unprocessable(
           `role ${JSON.stringify(name)} is protected; its password cannot be reset`,
+        );
+      // Neon's words and code for a role made without a password (issue 11).
+      if (role.no_login)
+        throw unprocessable(
+          'cannot update password for role without password',
+          'ROLE_PASSWORD_NOT_AVAILABLE',
         );
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();

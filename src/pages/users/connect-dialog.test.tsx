@@ -141,36 +141,28 @@ describe('Connect dialog', () => {
 
 describe('users who cannot log in (no_login)', () => {
   it('marks them, refuses a reset with the reason, and Connect says it cannot log in', async () => {
-    // Neon reports such a role with authentication_method "no_login": list casey that way.
-    const inner = globalThis.fetch;
-    globalThis.fetch = async (input, init) => {
-      const response = await inner(input, init);
-      const request = input instanceof Request ? input : new Request(input, init);
-      if (!new URL(request.url).pathname.endsWith('/roles') || request.method !== 'GET')
-        return response;
-      const body = (await response.json()) as { roles: Array<Record<string, unknown>> };
-      for (const role of body.roles)
-        if (role.name === 'casey') role.authentication_method = 'no_login';
-      return Response.json(body, { status: response.status, headers: response.headers });
-    };
+    await server.api(`/projects/${projectId}/branches/${mainId}/roles`, {
+      method: 'POST',
+      body: JSON.stringify({ role: { name: 'nolan', no_login: true } }),
+    });
     const { user } = renderConsole(`/projects/${projectId}/settings/users`);
-    const header = await screen.findByRole('rowheader', { name: /^casey/ });
+    const header = await screen.findByRole('rowheader', { name: /^nolan/ });
     expect(within(header).getByText('Cannot log in')).toBeInTheDocument();
-    const reset = screen.getByRole('button', { name: 'Reset password of casey' });
+    const reset = screen.getByRole('button', { name: 'Reset password of nolan' });
     expect(reset).toHaveAttribute('aria-disabled', 'true');
     expect(reset).toHaveAccessibleDescription(
-      'casey cannot log in, so it has no password to reset.',
+      'nolan cannot log in, so it has no password to reset.',
     );
 
-    await user.click(screen.getByRole('button', { name: 'Connect as casey' }));
+    await user.click(screen.getByRole('button', { name: 'Connect as nolan' }));
     await screen.findByRole('combobox', { name: 'User' });
     const dialog = screen.getByRole('dialog', { name: 'Connect to your database' });
     expect(
-      await within(dialog).findByText(/casey cannot log in: it has no password/),
+      await within(dialog).findByText(/nolan cannot log in: it has no password/),
     ).toBeInTheDocument();
     expect(within(dialog).queryByRole('button', { name: 'Copy' })).toBeNull();
     expect(
-      within(dialog).getByRole('option', { name: 'casey (cannot log in)' }),
+      within(dialog).getByRole('option', { name: 'nolan (cannot log in)' }),
     ).toBeInTheDocument();
   });
   // Creating one ("Can log in" off) is proven in Chromium: e2e/connect.spec.ts.
