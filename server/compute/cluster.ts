@@ -15,6 +15,10 @@ export type ClusterEvent =
   | { type: 'took-over'; found: 'stale-pid-file' | 'stopped-running-postmaster' };
 
 const START_ATTEMPTS = 3;
+/** SQLSTATE 53300: every connection slot taken. */
+const TOO_MANY_CONNECTIONS = '53300';
+/** Twice Postgres's authentication_timeout: by then every login holding a slot has ended. */
+const BUSY_WAIT_MS = 20_000;
 
 /**
  * One branch's PostgreSQL cluster: its data directory and, while it runs, its postmaster on
@@ -121,8 +125,26 @@ export class Cluster {
     return logSince(this.layout.logFile, this.logOffset);
   }
 
-  /** An admin session (cloud_admin over TLS, the server's certificate verified). */
+  /**
+   * An admin session (cloud_admin over TLS, the server's certificate verified). Every slot
+   * may be held for a moment by clients still logging in (Postgres counts them before it
+   * knows who they are, so the superuser's reserve does not help then): "too many clients"
+   * is waited out, a login lasting at most authentication_timeout.
+   */
   async connect(database = 'postgres'): Promise<pg.Client> {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      try {
+        return await this.connectOnce(database);
+      } catch (error) {
+        if ((error as { code?: string }).code !== TOO_MANY_CONNECTIONS || Date.now() > deadline)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async connectOnce(database: string): Promise<pg.Client> {
     const port = this.port;
     if (port === undefined) throw new Error('Postgres is not running');
     const client = new pg.Client({
@@ -137,7 +159,12 @@ export class Cluster {
       query_timeout: 120_000,
     });
     client.on('error', () => {}); // a session ended by a shutdown is reported by its query
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     return client;
   }
 

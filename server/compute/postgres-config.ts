@@ -9,7 +9,7 @@ const RECOVERY_FILE = 'compute.recovery.conf';
 /**
  * postgresql.conf for a small, local, Neon-like compute. Rewritten on every start, so a
  * change here reaches every existing data directory. Why the less obvious ones:
- * - memory: one running compute should stay small (≈15 MB PSS idle), many can be running;
+ * - memory: one running compute should stay small (≈17 MB PSS idle), many can be running;
  * - no unix socket and loopback only: every session arrives through TCP + TLS + SCRAM;
  * - 1 MB WAL segments (initdb --wal-segsize=1): a forced segment switch for a branch
  *   point archives 1 MB, not 16;
@@ -17,15 +17,17 @@ const RECOVERY_FILE = 'compute.recovery.conf';
  *   page cache holds the writes), not a power cut; it makes initdb, branching and tests
  *   several times faster on a shared disk;
  * - log_min_error_statement = panic: a failing statement's text is never logged, so a
- *   role's password (sent as a SCRAM verifier anyway) can never reach the log.
+ *   role's password (sent as a SCRAM verifier anyway) can never reach the log;
+ * - connections as Neon's smallest compute (0.25 CU: 104, 7 kept for the superuser): a
+ *   login storm of 50 clients fits, and the engine's own session can still get in.
  */
 function computeSettings(): Record<string, string | number> {
   const archive = `${ARCHIVE_FROM_PGDATA}/%f`;
   return {
     listen_addresses: "'127.0.0.1'",
     unix_socket_directories: "''",
-    max_connections: 20,
-    superuser_reserved_connections: 3,
+    max_connections: 104,
+    superuser_reserved_connections: 7,
     shared_buffers: "'16MB'",
     work_mem: "'4MB'",
     maintenance_work_mem: "'16MB'",
