@@ -54,7 +54,8 @@ export function createApp(
         computes: config.computes,
       });
   const { apiKey, generated } = resolveApiKey(config.apiKey, store);
-  if (store && config.seed && store.isEmpty()) seedDemoProject(store, config.account);
+  store?.adoptProjects(config.orgId);
+  if (store && config.seed && store.isEmpty()) seedDemoProject(store, config.account, config.orgId);
   const keyCheck = config.upstreamUrl ? new NeonKeyCheck(config.upstreamUrl, apiKey) : undefined;
   const computes =
     store && config.computes
@@ -99,7 +100,7 @@ export function createApp(
         if (c.req.method !== 'GET') computes.kick();
       });
     }
-    app.route('/api/v2', localApi(store, config.account, computes));
+    app.route('/api/v2', localApi(store, config, computes));
   } else {
     app.use('/api/v2/*', keyCheck!.middleware());
     app.route('/api/v2', neonProxy(config.upstreamUrl!, apiKey));

@@ -10,6 +10,11 @@ export interface Config {
   apiKey: string | undefined;
   /** Login of the local account (GET /users/me); names each new project's default user. */
   account: string;
+  /** The one organization the local account belongs to (NEON_LOCAL_ORG_ID / _NAME). */
+  orgId: string;
+  orgName: string;
+  /** Answer `GET /projects` and `POST /projects` without `org_id` as Neon does for an organization-only account: 400. */
+  orgOnly: boolean;
   seed: boolean;
   operationMs: number;
   faults: boolean;
@@ -37,6 +42,16 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+/** Neon's pattern for organization ids (the spec's `org_id` parameter). */
+const ORG_ID = /^[a-z0-9-]{1,60}$/;
+
+function orgId(value: string | undefined): string {
+  if (value === undefined || value === '') return 'org-local-00000000';
+  if (!ORG_ID.test(value))
+    throw new Error(`NEON_LOCAL_ORG_ID must be 1–60 of a-z, 0-9 and "-", got "${value}"`);
+  return value;
+}
+
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
@@ -51,6 +66,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: dataDir === ':memory:' ? dataDir : path.resolve(dataDir),
     apiKey: env.NEON_API_KEY || undefined,
     account: env.NEON_LOCAL_ACCOUNT || 'demo',
+    orgId: orgId(env.NEON_LOCAL_ORG_ID),
+    orgName: env.NEON_LOCAL_ORG_NAME || 'Local',
+    orgOnly: bool(env.NEON_LOCAL_ORG_ONLY, false),
     seed: bool(env.NEON_LOCAL_SEED, true),
     operationMs: int(env.NEON_LOCAL_OPERATION_MS, 500, 'NEON_LOCAL_OPERATION_MS'),
     faults: bool(env.NEON_LOCAL_FAULTS, false),

@@ -33,6 +33,9 @@ const BRANCH_ENDPOINTS = '/projects/{project_id}/branches/{branch_id}/endpoints'
 const OPERATIONS = '/projects/{project_id}/operations';
 const OPERATION = '/projects/{project_id}/operations/{operation_id}';
 const ME = '/users/me';
+const AUTH = '/auth';
+const MY_ORGS = '/users/me/organizations';
+const ORG = '/organizations/{org_id}';
 
 /** The endpoints the local server implements, and the success statuses each must show. */
 const IMPLEMENTED: [string, string, number[]][] = [
@@ -60,6 +63,9 @@ const IMPLEMENTED: [string, string, number[]][] = [
   ['GET', OPERATIONS, [200]],
   ['GET', OPERATION, [200]],
   ['GET', ME, [200]],
+  ['GET', AUTH, [200]],
+  ['GET', MY_ORGS, [200]],
+  ['GET', ORG, [200]],
 ];
 
 /** Error statuses whose GeneralError body must be seen (and validated) at least once. */
@@ -331,6 +337,39 @@ describe('responses of the local server', () => {
     await call(api, 'GET', ME);
   });
 
+  it('the key (auth), its organizations, one organization, and projects by org_id', async () => {
+    const auth = await call(api, 'GET', AUTH);
+    expect(auth.body).toEqual({
+      account_id: (await call(api, 'GET', ME)).body.id,
+      auth_method: 'api_key_user',
+    });
+    const orgs = (await call(api, 'GET', MY_ORGS)).body.organizations;
+    expect(orgs).toHaveLength(1);
+    const org = (await call(api, 'GET', ORG, { org_id: orgs[0].id })).body;
+    expect(org).toEqual(orgs[0]);
+    const listed = await call(api, 'GET', PROJECTS, {}, { query: `?org_id=${org.id}` });
+    expect(listed.body.projects.map((x: Body) => x.org_id)).toContain(org.id);
+    const created = await call(
+      api,
+      'POST',
+      PROJECTS,
+      {},
+      { body: { project: { name: 'in the org', org_id: org.id } } },
+    );
+    expect(created.body.project.org_id).toBe(org.id);
+    expect((await call(api, 'GET', ORG, { org_id: 'org-someone-else' })).status).toBe(404);
+    expect(
+      (await call(api, 'GET', PROJECTS, {}, { query: '?org_id=org-someone-else' })).status,
+    ).toBe(404);
+    expect(
+      (await call(api, 'POST', PROJECTS, {}, { body: { project: { org_id: 'org-someone-else' } } }))
+        .status,
+    ).toBe(404);
+    expect((await call(api, 'GET', PROJECTS, {}, { query: '?org_id=Not%20An%20Id' })).status).toBe(
+      400,
+    );
+  });
+
   it('errors: 400, 401, 404, 405, 409, 412, 413, 415, 422, 501 in the GeneralError shape', async () => {
     expect((await call(api, 'POST', ROLES, b(), { body: '{"role": ' })).status).toBe(400);
     expect((await call(api, 'POST', ROLES, b(), { body: { role: { name: 'pg_x' } } })).status).toBe(
@@ -429,6 +468,29 @@ describe('responses while operations run and under rate limits', () => {
       expect(statuses).toEqual([200, 200, 429]);
     } finally {
       api.close();
+    }
+  });
+});
+
+describe('responses of an organization-only account (NEON_LOCAL_ORG_ONLY=1)', () => {
+  it('projects without org_id: 400 org_id is required; with it: 200 and 201', async () => {
+    const api = inProcessApi({ NEON_LOCAL_ORG_ONLY: '1' });
+    try {
+      const orgId = (await call(api, 'GET', MY_ORGS)).body.organizations[0].id;
+      const refused = await call(api, 'GET', PROJECTS);
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain('org_id is required');
+      const refusedCreate = await call(api, 'POST', PROJECTS, {}, { body: { project: {} } });
+      expect(refusedCreate.status).toBe(400);
+      expect(refusedCreate.body.message).toContain('org_id is required');
+      expect((await call(api, 'GET', PROJECTS, {}, { query: `?org_id=${orgId}` })).status).toBe(
+        200,
+      );
+      expect(
+        (await call(api, 'POST', PROJECTS, {}, { body: { project: { org_id: orgId } } })).status,
+      ).toBe(201);
+    } finally {
+      await api.close();
     }
   });
 });

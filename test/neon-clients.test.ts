@@ -60,6 +60,38 @@ describe('@neon/sdk', () => {
     expect(me.login).toBe('demo');
   });
 
+  it("reads the key's organization, and walks projects a page at a time to the end", async () => {
+    const orgs = await client().user.organizations();
+    expect(orgs.map((o) => o.id)).toEqual([expect.stringMatching(/^[a-z0-9-]{1,60}$/)]);
+    // A server of its own: the neonctl tests below rely on the demo project being the only one.
+    const paged = await startLocalServer();
+    try {
+      const requests: string[] = [];
+      const neon = createNeonClient({
+        apiKey: paged.apiKey,
+        baseUrl: `${paged.url}/api/v2`,
+        throwOnError: true,
+        orgId: orgs[0]!.id,
+        fetch: (input, init) => {
+          requests.push(new URL(input instanceof Request ? input.url : String(input)).search);
+          return fetch(input, init);
+        },
+      });
+      for (const name of ['paged-1', 'paged-2']) await neon.projects.create({ name });
+      const all = await neon.projects.list({ limit: 2 }).all();
+      expect(all.map((p) => p.name)).toEqual(['demo-project', 'paged-1', 'paged-2']);
+      expect(new Set(all.map((p) => p.org_id))).toEqual(new Set([orgs[0]!.id]));
+      // Two full pages, then the empty one that tells `.all()` it has everything.
+      const listing = requests.filter((q) => q.includes('limit=2'));
+      expect(listing).toHaveLength(3);
+      expect(listing.every((q) => q.includes(`org_id=${orgs[0]!.id}`))).toBe(true);
+      const searched = await neon.projects.list({ limit: 1, search: 'PAGED' }).all();
+      expect(searched.map((p) => p.name)).toEqual(['paged-1', 'paged-2']);
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('creates, reveals, resets and deletes a role', async () => {
     const neon = client();
     const params = { projectId, branchId: mainId };
@@ -163,6 +195,19 @@ describe('@neondatabase/api-client', () => {
     expect((await api.getCurrentUserInfo()).data.email).toBe('demo@example.com');
   });
 
+  it('reads what the key is, its organizations and one organization', async () => {
+    const api = client();
+    const auth = (await api.getAuthDetails()).data;
+    expect(auth.auth_method).toBe('api_key_user');
+    expect(auth.account_id).toBe((await api.getCurrentUserInfo()).data.id);
+    const { organizations } = (await api.getCurrentUserOrganizations()).data;
+    expect(organizations).toHaveLength(1);
+    const org = (await api.getOrganization(organizations[0]!.id)).data;
+    expect(org.id).toBe(organizations[0]!.id);
+    const inOrg = (await api.listProjects({ org_id: org.id })).data.projects;
+    expect(inOrg.map((p) => p.id)).toEqual([projectId]);
+  });
+
   it('creates, reveals, resets (empty form-encoded body) and deletes a role', async () => {
     const api = client();
     const created = await api.createProjectBranchRole(projectId, mainId, {
@@ -260,38 +305,50 @@ describe('neonctl', () => {
   // timeouts are generous because a busy machine (parallel test files) slows them many times over.
   it('me, projects list, branches list, roles list, branches create, roles create (one --no-login=true), then roles delete', async () => {
     const rolesOnMain = await roleNames();
-    const [me, projects, branches, roles, branch, created, passwordless] = await Promise.all([
-      neonctl('me'),
-      neonctl('projects', 'list'),
-      neonctl('branches', 'list', '--project-id', projectId),
-      neonctl('roles', 'list', '--project-id', projectId, '--branch', 'main'),
-      neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch'),
-      // On dev, so that the listing of main above is not racing with it.
-      neonctl(
-        'roles',
-        'create',
-        '--project-id',
-        projectId,
-        '--branch',
-        'dev',
-        '--name',
-        'ctl user',
-      ),
-      // Plain `--no-login` never reaches any server: neonctl's yargs reads it as the negation
-      // of a `--login` flag and sends no no_login (the role gets a password, on Neon too).
-      neonctl(
-        'roles',
-        'create',
-        '--project-id',
-        projectId,
-        '--branch',
-        'dev',
-        '--name',
-        'ctl nologin',
-        '--no-login=true',
-      ),
-    ]);
+    const [me, orgs, projects, branches, implied, roles, branch, created, passwordless] =
+      await Promise.all([
+        neonctl('me'),
+        neonctl('orgs', 'list'),
+        neonctl('projects', 'list'),
+        neonctl('branches', 'list', '--project-id', projectId),
+        // Without --project-id: neonctl finds the only organization, then its only project.
+        neonctl('branches', 'list'),
+        neonctl('roles', 'list', '--project-id', projectId, '--branch', 'main'),
+        neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch'),
+        // On dev, so that the listing of main above is not racing with it.
+        neonctl(
+          'roles',
+          'create',
+          '--project-id',
+          projectId,
+          '--branch',
+          'dev',
+          '--name',
+          'ctl user',
+        ),
+        // Plain `--no-login` never reaches any server: neonctl's yargs reads it as the negation
+        // of a `--login` flag and sends no no_login (the role gets a password, on Neon too).
+        neonctl(
+          'roles',
+          'create',
+          '--project-id',
+          projectId,
+          '--branch',
+          'dev',
+          '--name',
+          'ctl nologin',
+          '--no-login=true',
+        ),
+      ]);
     expect(me.login).toBe('demo');
+    expect(orgs.map((o: Body) => o.id)).toEqual([expect.stringMatching(/^org-/)]);
+    // `branches create` runs alongside: either listing may or may not have seen ctl-branch yet.
+    const others = (list: Body[]) =>
+      list
+        .filter((b) => b.name !== 'ctl-branch')
+        .map((b) => b.id)
+        .sort();
+    expect(others(implied)).toEqual(others(branches));
     expect(projects.projects.map((p: Body) => p.id)).toContain(projectId);
     expect(branches.map((b: Body) => b.name)).toEqual(expect.arrayContaining(['main', 'dev']));
     expect(roles.map((r: Body) => r.name).sort()).toEqual([...rolesOnMain].sort());

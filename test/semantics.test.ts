@@ -612,6 +612,9 @@ describe('paths, methods and request ids', () => {
       'GET /projects/{project_id}/operations',
       'GET /projects/{project_id}/operations/{operation_id}',
       'GET /users/me',
+      'GET /auth',
+      'GET /users/me/organizations',
+      'GET /organizations/{org_id}',
     ]);
     const wrong: string[] = [];
     let checked = 0;

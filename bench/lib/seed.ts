@@ -24,6 +24,8 @@ export function seedBenchData(dataDir: string): BenchData {
   try {
     return store.transaction(() => {
       const { project, branch } = store.createProject({
+        // The server moves it into its own organization when it opens the files.
+        orgId: 'org-bench',
         name: 'bench',
         roleName: OWNER_ROLE,
         databaseName: 'benchdb',

@@ -14,6 +14,16 @@ import { databaseRoutes } from './routes/databases.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { accountRoutes, localAccount } from './routes/account.ts';
+import { organizationRoutes } from './routes/organizations.ts';
+import { localOrganization } from './organization.ts';
+
+/** Who the local server's one account is, and its organization (from Config). */
+export interface LocalAccountSettings {
+  account: string;
+  orgId: string;
+  orgName: string;
+  orgOnly: boolean;
+}
 
 const specRoutes = NEON_SPEC_PATHS.map(([template, methods]) => ({
   pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
@@ -39,13 +49,18 @@ function unimplemented(method: string, path: string): ApiError {
 /** The local Neon API v2, mounted at /api/v2 (auth and limits are in front of it). */
 export function localApi(
   store: Store,
-  login: string,
+  settings: LocalAccountSettings,
   computes?: Computes,
   now: () => number = Date.now,
 ) {
   const ctx: LocalContext = {
     store,
-    account: localAccount(login),
+    account: localAccount(settings.account),
+    organization: localOrganization(
+      store,
+      { id: settings.orgId, name: settings.orgName, orgOnly: settings.orgOnly },
+      now(),
+    ),
     now,
     computes,
     endpoint: (e, p) => shape.endpoint(e, p, computes?.describe(e)),
@@ -59,6 +74,7 @@ export function localApi(
     .route('/', endpointRoutes(ctx))
     .route('/', operationRoutes(ctx))
     .route('/', accountRoutes(ctx))
+    .route('/', organizationRoutes(ctx))
     .all('*', (c) => {
       throw unimplemented(c.req.method, c.req.path.replace(/^\/api\/v2/, ''));
     });

@@ -7,10 +7,15 @@ const DAY = 86_400_000;
  * account's default user owns `neondb`, `web_access` is protected, `reporting` owns a
  * second database, and `dev` was made from a point in time before `thomas` existed.
  */
-export function seedDemoProject(store: Store, account: string, now = Date.now()): void {
+export function seedDemoProject(
+  store: Store,
+  account: string,
+  orgId: string,
+  now = Date.now(),
+): void {
   const start = now - 14 * DAY;
   const { project, branch: main } = store.createProject(
-    { name: 'demo-project', roleName: account, databaseName: 'neondb' },
+    { orgId, name: 'demo-project', roleName: account, databaseName: 'neondb' },
     { at: start },
   ).value;
   const on = (daysAgo: number) => ({ at: now - daysAgo * DAY });

@@ -9,6 +9,7 @@ import type {
 } from './store/rows.ts';
 import { operationStatus, operationUpdatedAt } from './operations-engine.ts';
 import { formatLsn } from './lsn.ts';
+import type { Organization } from './organization.ts';
 
 /** RFC 3339 at second precision, as Neon prints its timestamps. */
 export const time = (ms: number) =>
@@ -57,6 +58,26 @@ function projectCommon(p: ProjectRow, account: Account) {
     created_at: time(p.created_at),
     updated_at: time(p.updated_at),
     owner_id: account.id,
+    ...(p.org_id ? { org_id: p.org_id } : {}),
+  };
+}
+
+/** Neon's Organization: its handle is the name made URL-safe, then the id. */
+export function organization(o: Organization) {
+  const slug = o.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return {
+    id: o.id,
+    name: o.name,
+    handle: slug ? `${slug}-${o.id}` : o.id,
+    plan: 'free_v3',
+    managed_by: 'console',
+    created_at: time(o.createdAt),
+    updated_at: time(o.createdAt),
+    allow_hipaa_projects: false,
+    require_mfa: false,
   };
 }
 

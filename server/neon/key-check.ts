@@ -12,7 +12,7 @@ export type KeyCheckResult =
 
 /**
  * Neon mode's start-up question: whom does the key belong to? `GET /auth` tells (Neon's MCP
- * server and CLI ask it first); a server without it (our local API) is asked `GET /users/me`.
+ * server and CLI ask it first); a server without it (an older Neon-compatible one) is asked `GET /users/me`.
  * While the answer is "refused", the API answers every call with that one sentence instead
  * of forwarding calls that can only fail, so the page says what the log says.
  */

@@ -5,13 +5,31 @@ import type { LocalContext } from '../context.ts';
 import * as shape from '../shapes.ts';
 import { parseQuery, readBody } from '../../http/read-request.ts';
 import { roleName, databaseNameRefusal } from '../names.ts';
-import { badRequest } from '../../http/errors.ts';
+import { ApiError, badRequest } from '../../http/errors.ts';
+import { ORG_ID_REQUIRED, ORG_NOT_FOUND, type Organization } from '../organization.ts';
+
+/** The spec's pattern for `org_id`. */
+const orgId = z.string().regex(/^[a-z0-9-]{1,60}$/);
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(400).default(10),
   cursor: z.string().optional(),
   search: z.string().optional(),
+  org_id: orgId.optional(),
 });
+
+/**
+ * The organization a project call is about: the one named (which must be the account's),
+ * else the account's own, unless the account is organization-only (then Neon's 400).
+ */
+function organizationOf(named: string | undefined, organization: Organization): string {
+  if (named === undefined) {
+    if (organization.orgOnly) throw badRequest(ORG_ID_REQUIRED);
+    return organization.id;
+  }
+  if (named !== organization.id) throw new ApiError(404, ORG_NOT_FOUND);
+  return named;
+}
 
 const createBody = z.object({
   project: z
@@ -19,6 +37,7 @@ const createBody = z.object({
       name: z.string().min(1).max(256).optional(),
       region_id: z.string().min(1).optional(),
       pg_version: z.number().int().min(14).max(18).optional(),
+      org_id: orgId.optional(),
       store_passwords: z.boolean().optional(),
       history_retention_seconds: z.number().int().min(0).max(2_592_000).optional(),
       branch: z
@@ -32,12 +51,12 @@ const createBody = z.object({
     .default({}),
 });
 
-export function projectRoutes({ store, account, now, endpoint }: LocalContext) {
+export function projectRoutes({ store, account, organization, now, endpoint }: LocalContext) {
   return (
     new Hono<ApiEnv>()
       .get('/projects', (c) => {
         const q = parseQuery(listQuery, c.req.query());
-        let projects = store.listProjects();
+        let projects = store.listProjects(organizationOf(q.org_id, organization));
         if (q.search) {
           const needle = q.search.toLowerCase();
           projects = projects.filter(
@@ -58,10 +77,12 @@ export function projectRoutes({ store, account, now, endpoint }: LocalContext) {
       })
       .post('/projects', async (c) => {
         const { project: input } = await readBody(c, createBody);
+        const orgId = organizationOf(input.org_id, organization);
         const databaseName = input.branch?.database_name ?? 'neondb';
         const problem = databaseNameRefusal(databaseName);
         if (problem) throw badRequest(problem);
         const created = store.createProject({
+          orgId,
           name: input.name,
           regionId: input.region_id,
           pgVersion: input.pg_version,

@@ -74,7 +74,7 @@ it("a store on disk acknowledges a write only after its WAL's fsync; ':memory:' 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'group-commit-store-'));
   dirs.push(dir);
   const store = new Store({ dataDir: dir, operationMs: 0, fsync: held.fsync });
-  const { project, branch } = store.createProject({ roleName: 'owner' }).value;
+  const { project, branch } = store.createProject({ orgId: 'org-test', roleName: 'owner' }).value;
   const first = held.nextCall();
   let durable = false;
   const wait = store.whenDurable()!.then(() => (durable = true));
@@ -96,7 +96,7 @@ it("a store on disk acknowledges a write only after its WAL's fsync; ':memory:' 
   store.close();
 
   const memory = new Store({ dataDir: ':memory:', operationMs: 0 });
-  memory.createProject({ roleName: 'owner' });
+  memory.createProject({ orgId: 'org-test', roleName: 'owner' });
   expect(memory.whenDurable()).toBeUndefined();
   memory.close();
 });

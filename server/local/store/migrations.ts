@@ -106,6 +106,12 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE roles ADD COLUMN no_login INTEGER NOT NULL DEFAULT 0;
   `,
+  // v4: organizations. Each project belongs to one; projects stored before this version get
+  // the account's organization when the store opens (Store.adoptProjects).
+  `
+  ALTER TABLE projects ADD COLUMN org_id TEXT;
+  CREATE INDEX projects_by_org ON projects(org_id, created_at, id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

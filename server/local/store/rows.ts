@@ -7,6 +7,8 @@ export interface ProjectRow {
   pg_version: number;
   store_passwords: number;
   history_retention_seconds: number;
+  /** The organization it belongs to (NULL only between the v3 migration and Store.adoptProjects). */
+  org_id: string | null;
   created_at: number;
   updated_at: number;
 }

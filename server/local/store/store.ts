@@ -48,6 +48,7 @@ export interface CreateBranchInput {
 }
 
 export interface CreateProjectInput {
+  orgId: string;
   name?: string;
   regionId?: string;
   pgVersion?: number;
@@ -158,8 +159,23 @@ export class Store {
 
   // ---- projects ----
 
-  listProjects(): ProjectRow[] {
-    return this.all<ProjectRow>(`SELECT * FROM projects ORDER BY created_at, id`);
+  /** Every project, or an organization's, in creation order. */
+  listProjects(orgId?: string): ProjectRow[] {
+    return orgId === undefined
+      ? this.all<ProjectRow>(`SELECT * FROM projects ORDER BY created_at, id`)
+      : this.all<ProjectRow>(
+          `SELECT * FROM projects WHERE org_id = ? ORDER BY created_at, id`,
+          orgId,
+        );
+  }
+
+  /**
+   * The local account has one organization: every project is in it. Projects stored before
+   * organizations existed (or under another NEON_LOCAL_ORG_ID) move into it when the server
+   * starts, so none is hidden by a changed setting.
+   */
+  adoptProjects(orgId: string): number {
+    return this.run(`UPDATE projects SET org_id = ? WHERE org_id IS NOT ?`, orgId, orgId).changes;
   }
 
   project(projectId: string): ProjectRow {
@@ -182,12 +198,13 @@ export class Store {
         pg_version: input.pgVersion ?? 17,
         store_passwords: input.storePasswords === false ? 0 : 1,
         history_retention_seconds: input.historyRetentionSeconds ?? 86400,
+        org_id: input.orgId,
         created_at: now,
         updated_at: now,
       };
       this.run(
-        `INSERT INTO projects (id, name, region_id, pg_version, store_passwords, history_retention_seconds, created_at, updated_at)
-         VALUES (@id, @name, @region_id, @pg_version, @store_passwords, @history_retention_seconds, @created_at, @updated_at)`,
+        `INSERT INTO projects (id, name, region_id, pg_version, store_passwords, history_retention_seconds, org_id, created_at, updated_at)
+         VALUES (@id, @name, @region_id, @pg_version, @store_passwords, @history_retention_seconds, @org_id, @created_at, @updated_at)`,
         project,
       );
       const branch = this.insertBranch({

@@ -141,3 +141,24 @@ describe('projects page against a Neon-shaped upstream', () => {
     expect(window.location.pathname).toBe(`/projects/${lone}/settings/users`);
   });
 });
+
+describe('projects page against the local server', () => {
+  // Both settings of NEON_LOCAL_ORG_ONLY: the page names the organization either way, so an
+  // organization-only account never sees "org_id is required".
+  for (const orgOnly of ['0', '1']) {
+    it(`lists the organization's projects (NEON_LOCAL_ORG_ONLY=${orgOnly})`, async () => {
+      server = await startConsoleServer({
+        NEON_LOCAL_ORG_ONLY: orgOnly,
+        NEON_LOCAL_ORG_ID: 'org-local-test',
+      });
+      await server.api('/projects', {
+        method: 'POST',
+        body: JSON.stringify({ project: { name: 'second', org_id: 'org-local-test' } }),
+      });
+      renderConsole('/');
+      await waitFor(() => expect(projectNames()).toEqual(['demo-project', 'second']));
+      // One organization: no switcher.
+      expect(screen.queryByRole('combobox', { name: 'Organization' })).not.toBeInTheDocument();
+    });
+  }
+});

@@ -16,7 +16,7 @@ const SEARCH_DELAY_MS = 300;
  * `/`: the projects the server's key can see. What the key is decides what is asked:
  * an organization (or project-scoped) key lists its organization's projects; a personal
  * key picks one of its organizations (`?org=`, a switcher when there are several); a
- * server without organizations (our local API) lists projects as before. A single project
+ * server without `GET /auth` lists projects without `org_id`, as before. A single project
  * opens straight away, which is where a project-scoped key lands.
  */
 export function ProjectsPage() {
