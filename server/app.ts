@@ -10,6 +10,7 @@ import { requireAuth, resolveApiKey, sessionToken } from './http/auth.ts';
 import { FaultInjector, faultAdmin } from './http/faults.ts';
 import { mountConsole } from './http/console.ts';
 import { Store } from './local/store/store.ts';
+import type { Fsync } from './local/store/group-commit.ts';
 import { seedDemoProject } from './local/seed.ts';
 import { apiErrorOfStoreError } from './local/store-error-status.ts';
 import { rateLimit } from './local/rate-limit.ts';
@@ -38,13 +39,15 @@ export interface ServerApp {
 export interface AppOptions {
   /** The rate limiter's clock, in ms (tests move it by hand). */
   rateLimitClock?: () => number;
+  /** How the store syncs its WAL (tests make it fail; production keeps fs.fdatasync). */
+  fsync?: Fsync;
 }
 
 /** One app, in the order a request meets it: security in front, the API at /api/v2 (local or Neon), the console at /. */
 export function createApp(
   config: Config,
   log: Log = () => {},
-  { rateLimitClock = Date.now }: AppOptions = {},
+  { rateLimitClock = Date.now, fsync }: AppOptions = {},
 ): ServerApp {
   const store = config.upstreamUrl
     ? undefined
@@ -52,6 +55,7 @@ export function createApp(
         dataDir: config.dataDir,
         operationMs: config.operationMs,
         computes: config.computes,
+        fsync,
       });
   const { apiKey, generated } = resolveApiKey(config.apiKey, store);
   store?.adoptProjects(config.orgId);

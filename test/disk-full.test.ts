@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fsync } from '../server/local/store/group-commit.ts';
+import { inProcessApi, type InProcessApi } from './support/api.ts';
 import { startLocalServer, type LocalServer } from './support/local-server.ts';
 import {
   cannotMount,
@@ -219,3 +223,97 @@ for (const kind of ['tmpfs', 'ext4'] as FilesystemKind[]) {
     }, 60_000);
   });
 }
+
+/**
+ * The disk fills between a commit and its fsync (a filesystem that allocates at writeback:
+ * thin provisioning, NFS, quotas): the group commit's fdatasync fails with ENOSPC. That is
+ * the store's storage-full refusal too, never a 500, and what was acknowledged before holds.
+ */
+describe('an fsync of the WAL that fails for want of space', () => {
+  let dataDir: string;
+  let api: InProcessApi | undefined;
+  /** While set, the next fsyncs fail with this code instead of syncing. */
+  let failWith: string | undefined;
+  const fsync: Fsync = (fd, done) => {
+    if (failWith) done(Object.assign(new Error(`${failWith}: fdatasync`), { code: failWith }));
+    else fs.fdatasync(fd, done);
+  };
+  const open = () => {
+    api = inProcessApi({ NEON_LOCAL_DATA_DIR: dataDir, NEON_LOCAL_SEED: '1' }, { fsync });
+    return api;
+  };
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'neon-local-fsync-full-'));
+  });
+  afterAll(async () => {
+    await api?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 507 in Neon’s shape (not 500); acknowledged users, passwords and rows hold, also after a restart', async () => {
+    const first = open();
+    const { projects } = (await first.request('GET', '/projects')).body;
+    const projectId: string = projects[0].id;
+    const branchId: string = (await first.request('GET', `/projects/${projectId}/branches`)).body
+      .branches[0].id;
+    const roles = `/projects/${projectId}/branches/${branchId}/roles`;
+    const acknowledged = new Map<string, string>();
+    for (const name of ['before-a', 'before-b']) {
+      const created = await first.request('POST', roles, { body: { role: { name } } });
+      expect(created.status).toBe(201);
+      acknowledged.set(name, created.body.role.password);
+    }
+    const reset = await first.request('POST', `${roles}/before-a/reset_password`);
+    expect(reset.status).toBe(200);
+    acknowledged.set('before-a', reset.body.role.password);
+
+    // Each refused change's fate is unknown, as the answer says (it committed, but may not be
+    // on disk): before-b's password is no longer one the test can expect.
+    acknowledged.delete('before-b');
+    failWith = 'ENOSPC';
+    for (const [method, apiPath, body] of [
+      ['POST', roles, { role: { name: 'during' } }],
+      ['POST', `${roles}/before-b/reset_password`, undefined],
+      ['DELETE', `${roles}/casey`, undefined],
+    ] as const) {
+      const answer = await first.request(method, apiPath, body === undefined ? {} : { body });
+      expect(answer.status, `${method} ${apiPath}: ${answer.text}`).toBe(507);
+      expect(answer.body).toEqual({
+        code: '',
+        message: expect.stringMatching(
+          /disk is full: the change could not be confirmed on disk and may be lost/,
+        ),
+        request_id: expect.any(String),
+      });
+    }
+    failWith = 'EDQUOT';
+    const quota = await first.request('POST', roles, { body: { role: { name: 'over-quota' } } });
+    expect(quota.status).toBe(507);
+    failWith = undefined;
+
+    // Reads are served, and every acknowledged user has its acknowledged password.
+    const check = async (api: InProcessApi) => {
+      const listed = await api.request('GET', roles);
+      expect(listed.status).toBe(200);
+      const names = listed.body.roles.map((r: { name: string }) => r.name);
+      expect(names).toEqual(expect.arrayContaining([...acknowledged.keys()]));
+      for (const [name, password] of acknowledged) {
+        const revealed = await api.request('GET', `${roles}/${name}/reveal_password`);
+        expect(revealed.body.password, name).toBe(password);
+      }
+    };
+    await check(first);
+    // Writes work again once syncs do, and are acknowledged as before.
+    const after = await first.request('POST', roles, { body: { role: { name: 'after' } } });
+    expect(after.status).toBe(201);
+    acknowledged.set('after', after.body.role.password);
+
+    await first.close();
+    api = undefined;
+    const db = new Database(path.join(dataDir, DB_FILE), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    await check(open());
+  });
+});

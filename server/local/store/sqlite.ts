@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.ts';
 import { GroupCommit, type Fsync } from './group-commit.ts';
-import { storageFull } from './store-error.ts';
+import { storageFull, storageFullUnsynced } from './store-error.ts';
 
 /**
  * SQLite's refusals that are the disk's, not the data's: a write that needs space the
@@ -13,6 +13,12 @@ import { storageFull } from './store-error.ts';
 function translated(err: unknown): unknown {
   if (err instanceof Database.SqliteError && err.code === 'SQLITE_FULL') return storageFull();
   return err;
+}
+
+/** A failed fsync of the WAL for want of space (or quota): a refusal, not a server fault. */
+function translatedSync(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? storageFullUnsynced() : err;
 }
 
 /**
@@ -54,7 +60,9 @@ export class Sqlite {
 
   /** Resolves when every commit so far is on disk; undefined when they already are. */
   whenDurable(): Promise<void> | undefined {
-    return this.groupCommit?.whenDurable();
+    return this.groupCommit?.whenDurable()?.catch((err: unknown) => {
+      throw translatedSync(err);
+    });
   }
 
   close(): void {

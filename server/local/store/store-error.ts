@@ -39,3 +39,13 @@ export const storageFull = () =>
     'storage-full',
     "the local server's disk is full: the change was not made; free space where its data directory is, then try again",
   );
+/**
+ * The filesystem ran out of space while the WAL was being synced: the change is committed
+ * (later reads show it) but was not confirmed on disk, so a crash before the next good sync
+ * could still undo it. Everything acknowledged before it is untouched.
+ */
+export const storageFullUnsynced = () =>
+  new StoreError(
+    'storage-full',
+    "the local server's disk is full: the change could not be confirmed on disk and may be lost if the server stops; free space where its data directory is, then check it and try again",
+  );
