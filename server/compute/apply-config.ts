@@ -51,6 +51,8 @@ export type Connect = (database: string) => Promise<pg.Client>;
 export async function applyDesiredState(
   connect: Connect,
   desired: DesiredState,
+  /** Run on the same session once everything is applied (e.g. to read the WAL position). */
+  afterwards?: (client: pg.Client) => Promise<void>,
 ): Promise<ApplyReport> {
   for (const role of desired.roles) checkName('role', role.name);
   for (const name of desired.dropRoles ?? []) checkName('role', name);
@@ -65,6 +67,7 @@ export async function applyDesiredState(
     await applyDatabases(client, desired.databases, report);
     for (const name of desired.dropDatabases ?? []) await dropDatabase(client, name, report);
     for (const name of desired.dropRoles ?? []) await dropRole(client, connect, name, report);
+    await afterwards?.(client);
   } catch (error) {
     throw asApplyError(error);
   } finally {

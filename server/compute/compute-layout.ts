@@ -10,6 +10,8 @@ import path from 'node:path';
  *   admin-password the internal superuser's password (0600, ours only; never logged)
  *   postgres.log   Postgres's own log (stderr)
  *   compute.json   facts about the branch's history (when and at which LSN it begins)
+ *   wal-times      WAL positions seen after each change and when (`LSN ISO-time` lines,
+ *                  appended): which moment a point of the history stands for
  * archive_command and restore_command name these relative to pgdata/ (Postgres runs them
  * there), so no absolute path ever has to be quoted into a shell command.
  */
@@ -22,6 +24,7 @@ export interface ComputeLayout {
   passwordFile: string;
   logFile: string;
   metaFile: string;
+  walTimesFile: string;
 }
 
 export const ARCHIVE_FROM_PGDATA = '../wal-archive';
@@ -46,5 +49,6 @@ export function computeLayout(dataDir: string, branchId: string): ComputeLayout 
     passwordFile: path.join(root, 'admin-password'),
     logFile: path.join(root, 'postgres.log'),
     metaFile: path.join(root, 'compute.json'),
+    walTimesFile: path.join(root, 'wal-times'),
   };
 }

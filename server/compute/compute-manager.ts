@@ -32,6 +32,9 @@
  *   listRoles(branchId), listDatabases(branchId)   what Postgres has (wakes the compute).
  *   currentLsn(branchId, { wake? }) → 'X/X'   pg_current_wal_lsn(); for a stopped compute
  *                                   with wake:false, its last checkpoint (from pg_control).
+ *                                   Noted with the time, as is the position after each apply.
+ *   history(branchId)               where the branch's history begins (base LSN and time).
+ *   timeAtLsn(branchId, lsn)        the latest moment known to be at or before that point.
  *   usage(branchId) → { pids, rssBytes, pssBytes }   (sync) memory of a running compute.
  *   stopAll()                       stops every Postgres this manager started (fast
  *                                   shutdown) and every endpoint listener.
@@ -58,7 +61,13 @@ import {
   type DesiredState,
 } from './apply-config.ts';
 import { copyAtPoint, copyHead, finishChild, prepareChild } from './branching.ts';
-import { readHistory, recordBase } from './branch-history.ts';
+import {
+  readHistory,
+  recordBase,
+  recordWalTime,
+  walTimeAt,
+  type BranchHistory,
+} from './branch-history.ts';
 import { takeOverDataDir } from './postmaster.ts';
 import { checkpointLsn } from './pg-control.ts';
 import { formatLsn } from './lsn.ts';
@@ -261,7 +270,11 @@ export class ComputeManager {
     this.requireBranch(branchId);
     const compute = this.compute(branchId);
     return this.withLease(compute, () =>
-      applyDesiredState((db) => compute.cluster.connect(db), desired),
+      applyDesiredState(
+        (db) => compute.cluster.connect(db),
+        desired,
+        async (session) => recordWalTime(compute.layout, await walPosition(session)),
+      ),
     );
   }
 
@@ -280,17 +293,20 @@ export class ComputeManager {
   async currentLsn(branchId: string, options: { wake?: boolean } = {}): Promise<string> {
     this.requireBranch(branchId);
     const compute = this.compute(branchId);
-    if (options.wake === false && !compute.cluster.running) {
-      return formatLsn(checkpointLsn(compute.layout.pgdata));
-    }
-    return this.withLease(compute, () =>
-      compute.cluster.withSession(async (session) => {
-        const { rows } = await session.query<{ lsn: string }>(
-          'SELECT pg_catalog.pg_current_wal_lsn() AS lsn',
-        );
-        return rows[0]!.lsn;
-      }),
-    );
+    const lsn =
+      options.wake === false && !compute.cluster.running
+        ? formatLsn(checkpointLsn(compute.layout.pgdata))
+        : await this.withLease(compute, () => compute.cluster.withSession(walPosition));
+    recordWalTime(compute.layout, lsn);
+    return lsn;
+  }
+
+  history(branchId: string): BranchHistory | undefined {
+    return readHistory(computeLayout(this.options.dataDir, branchId));
+  }
+
+  timeAtLsn(branchId: string, lsn: string): string | undefined {
+    return walTimeAt(computeLayout(this.options.dataDir, branchId), lsn);
   }
 
   usage(branchId: string): { pids: number[]; rssBytes: number; pssBytes: number } {
@@ -472,6 +488,15 @@ export class ComputeManager {
   private emit(branchId: string, type: ComputeEventType, message: string): void {
     this.options.log?.({ branchId, type, message });
   }
+}
+
+async function walPosition(session: {
+  query: <R>(sql: string) => Promise<{ rows: R[] }>;
+}): Promise<string> {
+  const { rows } = await session.query<{ lsn: string }>(
+    'SELECT pg_catalog.pg_current_wal_lsn() AS lsn',
+  );
+  return rows[0]!.lsn;
 }
 
 function childPids(pid: number): number[] {

@@ -121,7 +121,9 @@ export function writeRecoveryConfig(pgdata: string, target: RecoveryTarget | nul
   ];
   if ('lsn' in target) {
     if (!/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(target.lsn)) throw new Error('bad LSN');
-    lines.push(`recovery_target_lsn = '${target.lsn}'`);
+    // Exclusive: the branch holds the records that begin before the LSN (Neon's parent_lsn:
+    // pg_current_wal_lsn() read at the branch point, the next record is already after it).
+    lines.push(`recovery_target_lsn = '${target.lsn}'`, 'recovery_target_inclusive = off');
   } else if ('time' in target) {
     if (!/^[0-9:. T+-]+Z?$/.test(target.time)) throw new Error('bad recovery time');
     lines.push(`recovery_target_time = '${target.time}'`);

@@ -8,6 +8,9 @@ import {
   type ComputeEvent,
 } from '../../compute/compute-manager.ts';
 import type { Store } from '../store/store.ts';
+import type { BranchPoint } from '../store/branch-history.ts';
+import { invalid } from '../store/store-error.ts';
+import { formatLsn, parseLsn } from '../lsn.ts';
 import type { BranchRow, EndpointRow } from '../store/rows.ts';
 import { OperationRunner } from './operation-runner.ts';
 import type { EndpointCompute } from '../shapes.ts';
@@ -130,6 +133,34 @@ export class Computes {
       );
       await manager.ensureBranch(branch.id);
     }
+  }
+
+  /**
+   * Where a branch asked for now starts on its parent's real WAL (Neon reports real LSNs):
+   * the head is the parent's position at this moment (a stopped parent's last checkpoint:
+   * nothing has written since), and the compute later copies exactly that point, whatever
+   * the parent writes meanwhile. A parent_lsn must lie in the parent's history; the store
+   * gets the moment it stands for, to copy its own records of roles and databases. A
+   * parent_timestamp's LSN is known once the compute has replayed to it (walLsn null).
+   */
+  async branchPoint(
+    parent: BranchRow,
+    point: BranchPoint,
+  ): Promise<{ point: BranchPoint; walLsn: number | null }> {
+    if (point && 'timestamp' in point) return { point, walLsn: null };
+    const manager = await this.manager;
+    if (!manager.has(parent.id)) await this.provision(parent);
+    const head = await manager.currentLsn(parent.id, { wake: false });
+    if (!point) return { point, walLsn: parseLsn(head)! };
+    const asked = formatLsn(point.lsn);
+    const history = manager.history(parent.id)!;
+    const moment = manager.timeAtLsn(parent.id, asked);
+    if (moment === undefined || point.lsn > parseLsn(head)!) {
+      throw invalid(
+        `parent_lsn ${asked} is outside the history of branch ${parent.id} (${history.baseLsn} to ${head})`,
+      );
+    }
+    return { point: { timestamp: Date.parse(moment) }, walLsn: point.lsn };
   }
 
   /** The endpoint's port listens; a port another program took moves (and the store says so). */

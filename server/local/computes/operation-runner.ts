@@ -2,6 +2,7 @@ import type { OperationRow } from '../store/rows.ts';
 import type { Store } from '../store/store.ts';
 import type { OperationSpec } from '../operations-engine.ts';
 import type { Computes } from './computes.ts';
+import { parseLsn } from '../lsn.ts';
 
 /**
  * Runs the stored operations against the computes, oldest first and one at a time (Neon
@@ -81,11 +82,13 @@ export class OperationRunner {
         const parent = this.store.findBranch(parentId);
         if (parent) await this.computes.provision(parent);
         const point = spec.point;
-        await manager.createBranch(branchId, {
+        const made = await manager.createBranch(branchId, {
           parent: parentId,
           ...(point && 'lsn' in point ? { atLsn: point.lsn } : {}),
           ...(point && 'timestamp' in point ? { atTimestamp: point.timestamp } : {}),
         });
+        // A parent_timestamp branch: its parent_lsn is where the replay stopped.
+        if (branch.parent_lsn === null) this.store.setParentLsn(branchId, parseLsn(made.lsn)!);
         await this.computes.provision(branch);
         return;
       }

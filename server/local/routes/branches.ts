@@ -54,7 +54,7 @@ function branchPoint(lsn: string | undefined, timestamp: string | undefined): Br
   return undefined;
 }
 
-export function branchRoutes({ store, now, endpoint }: LocalContext) {
+export function branchRoutes({ store, now, endpoint, computes }: LocalContext) {
   return (
     new Hono<ApiEnv>()
       .get('/projects/:projectId/branches', (c) => {
@@ -93,10 +93,20 @@ export function branchRoutes({ store, now, endpoint }: LocalContext) {
         const body = await readBody(c, createBody, { optional: true });
         const projectId = c.req.param('projectId');
         const project = store.project(projectId);
+        const parentId = body.branch.parent_id || undefined;
+        let point = branchPoint(body.branch.parent_lsn, body.branch.parent_timestamp);
+        let walLsn: number | null | undefined;
+        if (computes) {
+          const parent = parentId
+            ? store.branch(projectId, parentId)
+            : store.defaultBranch(projectId);
+          ({ point, walLsn } = await computes.branchPoint(parent, point));
+        }
         const created = store.createBranch(projectId, {
           name: body.branch.name,
-          parentId: body.branch.parent_id || undefined,
-          point: branchPoint(body.branch.parent_lsn, body.branch.parent_timestamp),
+          parentId,
+          point,
+          walLsn,
           protected: body.branch.protected,
           endpoints: body.endpoints,
         });

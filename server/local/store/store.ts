@@ -43,6 +43,12 @@ export interface CreateBranchInput {
   name?: string;
   parentId?: string;
   point?: BranchPoint;
+  /**
+   * With computes: the parent's real WAL position the branch starts at, shown as parent_lsn
+   * and given to the compute (`point` is then the moment it stands for, for the store's own
+   * history); null until the compute reports it (a parent_timestamp branch).
+   */
+  walLsn?: number | null;
   protected?: boolean;
   endpoints: { type: 'read_write' | 'read_only' }[];
 }
@@ -267,7 +273,7 @@ export class Store {
   private insertBranch(b: {
     projectId: string;
     name: string;
-    parent: { id: string; lsn: number; timestamp: number } | undefined;
+    parent: { id: string; lsn: number | null; timestamp: number } | undefined;
     isDefault: boolean;
     isProtected: boolean;
     lsn: number;
@@ -317,7 +323,11 @@ export class Store {
       const branch = this.insertBranch({
         projectId,
         name: input.name ?? `br-${ids.branchId().slice(3)}`,
-        parent: { id: parent.id, lsn: point.lsn, timestamp: point.timestamp },
+        parent: {
+          id: parent.id,
+          lsn: input.walLsn === undefined ? point.lsn : input.walLsn,
+          timestamp: point.timestamp,
+        },
         isDefault: false,
         isProtected: input.protected ?? false,
         lsn: point.lsn,
@@ -328,7 +338,11 @@ export class Store {
         this.insertEndpoint(projectId, branch.id, e.type, now),
       );
       const plans: OperationPlan[] = [
-        { action: 'create_branch', branchId: branch.id, spec: pointSpec(input.point) },
+        {
+          action: 'create_branch',
+          branchId: branch.id,
+          spec: pointSpec(typeof input.walLsn === 'number' ? { lsn: input.walLsn } : input.point),
+        },
       ];
       for (const e of endpoints)
         plans.push({ action: 'start_compute', branchId: branch.id, endpointId: e.id });
@@ -433,6 +447,15 @@ export class Store {
       const port = randomInt(ENDPOINT_PORTS.from, ENDPOINT_PORTS.to);
       if (!this.get(`SELECT 1 FROM endpoints WHERE port = ?`, port)) return port;
     }
+  }
+
+  /** A branch made at a parent_timestamp learns its real parent_lsn once its compute is made. */
+  setParentLsn(branchId: string, lsn: number): void {
+    this.run(
+      `UPDATE branches SET parent_lsn = ? WHERE id = ? AND parent_lsn IS NULL`,
+      lsn,
+      branchId,
+    );
   }
 
   /** The compute engine found the port taken by another program and moved the endpoint. */

@@ -1,0 +1,143 @@
+// Branches through the API with real Postgres (NEON_LOCAL_COMPUTES=1): the parent_lsn the API
+// reports is a real WAL position of the parent, and a branch made there holds exactly what
+// the parent had committed before it, whatever the parent wrote after the request.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Body, InProcessApi } from './support/api.ts';
+import {
+  computeApi,
+  finished,
+  postgresUnder,
+  query,
+  tempDataDir,
+  type Login,
+} from './support/computes.ts';
+
+let dataDir: string;
+let api: InProcessApi;
+let projectId: string;
+let parentId: string;
+let owner: Login;
+
+/** `X/X` as a number that orders like the WAL (both halves are 32 bits). */
+const lsn = (text: string) => {
+  const [high, low] = text.split('/');
+  return BigInt(`0x${high}`) * 2n ** 32n + BigInt(`0x${low}`);
+};
+
+const walPosition = async () =>
+  (await query<{ lsn: string }>(owner, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
+
+const rowsOf = async (login: Login) =>
+  (await query<{ n: number }>(login, 'SELECT n FROM t ORDER BY n')).map((r) => r.n);
+
+async function createBranch(branch: Record<string, string>): Promise<Body> {
+  const res = await api.request('POST', `/projects/${projectId}/branches`, {
+    body: { branch: { parent_id: parentId, ...branch }, endpoints: [{ type: 'read_write' }] },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+/** Waits for the branch's operations, then logs in to it as the parent's owner. */
+async function loginTo(created: Body): Promise<Login> {
+  await finished(api, projectId, created.operations);
+  return { ...owner, host: created.endpoints[0].host };
+}
+
+const getBranch = async (id: string) =>
+  (await api.request('GET', `/projects/${projectId}/branches/${id}`)).body.branch;
+
+beforeAll(async () => {
+  dataDir = tempDataDir('branches');
+  api = computeApi(dataDir);
+  const created = await api.request('POST', '/projects', {
+    body: { project: { name: 'branches', branch: { role_name: 'app_owner' } } },
+  });
+  expect(created.status).toBe(201);
+  projectId = created.body.project.id;
+  parentId = created.body.branch.id;
+  await finished(api, projectId, created.body.operations);
+  owner = {
+    host: created.body.endpoints[0].host,
+    user: 'app_owner',
+    password: created.body.roles.find((r: { name: string }) => r.name === 'app_owner').password,
+    database: 'neondb',
+  };
+  await query(owner, 'CREATE TABLE t (n int); INSERT INTO t VALUES (1)');
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+  expect(postgresUnder(dataDir)).toEqual([]);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
+  let headLsn: string;
+
+  it("from the head: parent_lsn is the parent's WAL position at the request; a row the parent commits after the answer is not in the branch", async () => {
+    const before = await walPosition();
+    const created = await createBranch({ name: 'at-head' });
+    // Written while the branch's operation may not even have started.
+    await query(owner, 'INSERT INTO t VALUES (2)');
+    const after = await walPosition();
+    headLsn = created.branch.parent_lsn;
+    expect(headLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(lsn(headLsn)).toBeGreaterThanOrEqual(lsn(before));
+    expect(lsn(headLsn)).toBeLessThan(lsn(after));
+    const child = await loginTo(created);
+    expect(await rowsOf(child)).toEqual([1]);
+    expect((await getBranch(created.branch.id)).parent_lsn).toBe(headLsn);
+  });
+
+  it('at a parent_lsn taken from the API: exactly the rows and roles up to it, the later ones absent', async () => {
+    const late = await api.request('POST', `/projects/${projectId}/branches/${parentId}/roles`, {
+      body: { role: { name: 'late' } },
+    });
+    await finished(api, projectId, late.body.operations);
+    const created = await createBranch({ name: 'at-api-lsn', parent_lsn: headLsn });
+    expect(created.branch.parent_lsn).toBe(headLsn);
+    expect(created.roles.map((r: { name: string }) => r.name)).not.toContain('late');
+    const child = await loginTo(created);
+    expect(await rowsOf(child)).toEqual([1]);
+    const roles = await query(child, "SELECT 1 FROM pg_roles WHERE rolname = 'late'");
+    expect(roles).toEqual([]);
+    expect((await getBranch(created.branch.id)).parent_lsn).toBe(headLsn);
+  });
+
+  it("at a parent_lsn read from the parent's Postgres: the row committed before it is there, the one after is not", async () => {
+    const point = await walPosition();
+    await query(owner, 'INSERT INTO t VALUES (3)');
+    const created = await createBranch({ name: 'at-sql-lsn', parent_lsn: point });
+    expect(created.branch.parent_lsn).toBe(point);
+    expect(await rowsOf(await loginTo(created))).toEqual([1, 2]);
+  });
+
+  it('at a parent_timestamp: parent_lsn is reported once the compute has replayed to it, a real position before the later row', async () => {
+    const moment = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await query(owner, 'INSERT INTO t VALUES (4)');
+    const after = await walPosition();
+    const created = await createBranch({ name: 'at-time', parent_timestamp: moment });
+    const child = await loginTo(created);
+    expect(await rowsOf(child)).toEqual([1, 2, 3]);
+    const reported = (await getBranch(created.branch.id)).parent_lsn;
+    expect(lsn(reported)).toBeGreaterThan(lsn(headLsn));
+    expect(lsn(reported)).toBeLessThan(lsn(after));
+  });
+
+  it("refuses a parent_lsn outside the parent's real history, and makes no branch", async () => {
+    const count = async () =>
+      (await api.request('GET', `/projects/${projectId}/branches`)).body.branches.length;
+    const before = await count();
+    for (const parent_lsn of ['0/1', 'FFFF/0']) {
+      const res = await api.request('POST', `/projects/${projectId}/branches`, {
+        body: { branch: { parent_id: parentId, parent_lsn } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/outside the history/);
+    }
+    expect(await count()).toBe(before);
+  });
+});
