@@ -1,5 +1,6 @@
 // The rate limits (NEON_LOCAL_RATE_LIMIT_PER_SECOND / _PER_MINUTE) through the real app, on the
-// limiter's own clock moved by hand: fixed windows, per route for seconds, for all for minutes.
+// limiter's own clock moved by hand: fixed windows, per route (method and path template) for
+// seconds, for all for minutes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessApi, type ApiResponse, type InProcessApi } from './support/api.ts';
 
@@ -45,6 +46,33 @@ describe('rate limits', () => {
     expect((await get('/users/me')).status).toBe(429);
     clock.now = 11_000;
     expect((await get('/users/me')).status).toBe(200);
+  });
+
+  it('per second counts a route pattern, not each path: two projects share GET /projects/{project_id}', async () => {
+    const { clock, get } = limited(2, 0);
+    const first = (await get('/projects')).body.projects[0].id;
+    clock.now = 1_000;
+    const second = (await api!.request('POST', '/projects', { body: { project: {} } })).body.project
+      .id;
+    clock.now = 2_000;
+    expect((await get(`/projects/${first}`)).status).toBe(200);
+    expect((await get(`/projects/${second}`)).status).toBe(200);
+    expectRefused(
+      await get(`/projects/${first}`),
+      1,
+      'more than 2 requests a second to GET /api/v2/projects/{project_id}',
+    );
+    // Its branches are another route; "shared" is a route of its own, not a project id.
+    expect((await get(`/projects/${second}/branches`)).status).toBe(200);
+    expect((await get('/projects/shared')).status).toBe(200);
+    // Paths Neon does not have are one route between them.
+    expect((await get('/no/such/thing')).status).toBe(404);
+    expect((await get('/nor/this')).status).toBe(404);
+    expectRefused(
+      await get('/nor/that'),
+      1,
+      "more than 2 requests a second to GET paths Neon's API does not have",
+    );
   });
 
   it('per minute: the eleventh request of a minute is refused until the next one, with the seconds left', async () => {

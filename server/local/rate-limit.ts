@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../http/errors.ts';
+import { specRoute } from './spec-routes.ts';
 
 interface Window {
   start: number;
@@ -7,8 +8,10 @@ interface Window {
 }
 
 /**
- * Neon's published limits: 700 requests a minute per account and 40 a second per route
- * (here: per method and path). Fixed windows; 0 turns a limit off.
+ * Neon's published limits: 700 requests a minute per account and 40 a second per route, a
+ * route being a method and a path template of the API (`GET /projects/{project_id}/branches`
+ * for every project), not each concrete path. Paths outside Neon's spec share one route.
+ * Fixed windows; 0 turns a limit off.
  */
 export function rateLimit(
   perMinute: number,
@@ -28,9 +31,11 @@ export function rateLimit(
   return async (c, next) => {
     const t = now();
     if (perSecond > 0) {
-      const key = `${c.req.method} ${c.req.path}`;
+      const template = specRoute(c.req.path.replace(/^\/api\/v2(?=\/)/, ''))?.template;
+      const key = `${c.req.method} ${template ? `/api/v2${template}` : "paths Neon's API does not have"}`;
       let w = routes.get(key);
       if (!w) {
+        // Bounded by the spec's routes, but not by the methods a client may invent.
         if (routes.size > 10_000) routes.clear();
         w = { start: 0, count: 0 };
         routes.set(key, w);

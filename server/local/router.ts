@@ -5,7 +5,7 @@ import type { Store } from './store/store.ts';
 import type { Computes } from './computes/computes.ts';
 import type { LocalContext } from './context.ts';
 import * as shape from './shapes.ts';
-import { NEON_SPEC_PATHS } from './spec-paths.ts';
+import { specRoute } from './spec-routes.ts';
 import { answersWhenDurable } from './durable-answers.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { branchRoutes } from './routes/branches.ts';
@@ -25,22 +25,17 @@ export interface LocalAccountSettings {
   orgOnly: boolean;
 }
 
-const specRoutes = NEON_SPEC_PATHS.map(([template, methods]) => ({
-  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-  methods,
-}));
-
 /** Neon's spec knows the path: 501 for a method we do not implement, 405 for one Neon lacks. */
 function unimplemented(method: string, path: string): ApiError {
-  const known = specRoutes.filter((r) => r.pattern.test(path));
-  if (!known.length) return new ApiError(404, `no such endpoint: ${method} /api/v2${path}`);
-  if (known.some((r) => r.methods.includes(method))) {
+  const known = specRoute(path);
+  if (!known) return new ApiError(404, `no such endpoint: ${method} /api/v2${path}`);
+  if (known.methods.includes(method)) {
     return new ApiError(
       501,
       `${method} /api/v2${path} is part of Neon's API but not implemented by the local server`,
     );
   }
-  const allowed = [...new Set(known.flatMap((r) => r.methods))].join(', ');
+  const allowed = known.methods.join(', ');
   return new ApiError(405, `${method} is not allowed on /api/v2${path} (allowed: ${allowed})`, {
     headers: { Allow: allowed },
   });
