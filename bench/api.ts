@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { LoadGenerator, type LoadJob, type LoadResult } from './lib/load.ts';
-import { freePort, nodeTs, ROOT, startProcess, type Started } from './lib/processes.ts';
+import {
+  freePort,
+  nodeTs,
+  ROOT,
+  serverStart,
+  startProcess,
+  type Started,
+} from './lib/processes.ts';
 import { fmt, median, type Row } from './lib/report.ts';
 import { BIG_BRANCH_ROLES, seedBenchData, SMALL_BRANCH_ROLES, type BenchData } from './lib/seed.ts';
 import { testServerEnv } from '../test/support/test-env.ts';
@@ -27,7 +34,7 @@ const SPEC = path.join(ROOT, 'node_modules/@neondatabase/api-client/public-v2-fo
 export async function startLocalApi(
   dataDir: string,
   extraEnv: Record<string, string> = {},
-  [cmd, args]: [string, string[]] = nodeTs('server/main.ts'),
+  [cmd, args]: [string, string[]] = serverStart(),
 ): Promise<Started> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
 import { buildConsole } from './lib/bundle-size.ts';
-import { freePort, nodeTs, ROOT, rssOf, stopChild, waitForHttp } from './lib/processes.ts';
+import { freePort, ROOT, rssOf, serverStart, stopChild, waitForHttp } from './lib/processes.ts';
+import { createApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
 import { fmt, median, type Row } from './lib/report.ts';
 import { BIG_BRANCH_ROLES, seedBenchData } from './lib/seed.ts';
 
@@ -15,7 +17,7 @@ function hwmOf(pid: number | undefined): number | undefined {
   }
 }
 
-/** RSS of the server process (node --import tsx server/main.ts) holding a 10,000-role branch. */
+/** RSS of the server process (as `npm start` runs it) holding a 10,000-role branch. */
 export async function benchMemory({ log }: { log: (line: string) => void }): Promise<Row[]> {
   const dataDir = makeDataDir('memory');
   try {
@@ -63,9 +65,12 @@ export async function benchMemory({ log }: { log: (line: string) => void }): Pro
 }
 
 /**
- * `npm start` to ready, warm: the console is already built (into a temp dir the server is
- * pointed at, so it does not rebuild) and the data dir exists. Ready = the port answers
- * GET / with the console's HTML. Includes npm's and tsx's own start-up, as a user sees it.
+ * `npm start` to ready, warm, with the computes on (NEON_LOCAL_COMPUTES's default): the
+ * console is already built (into a temp dir the server is pointed at, so it does not
+ * rebuild), the server's bundle is fresh, and the data dir holds the demo project with its
+ * branches' clusters (made by a first start that waits for them; not counted). A warm start
+ * starts no Postgres: computes start on the first connection. Ready = the port answers
+ * GET / with the console's HTML. Includes npm's own start-up, as a user sees it.
  */
 export async function benchStartup({
   repeats,
@@ -79,6 +84,15 @@ export async function benchStartup({
   try {
     log('startup: building the console once (warm start needs a build)');
     buildConsole(consoleDir);
+    const env = {
+      ...process.env,
+      NEON_LOCAL_DATA_DIR: dataDir,
+      NEON_LOCAL_CONSOLE_DIR: consoleDir,
+      NEON_API_KEY: API_KEY,
+      NEON_LOCAL_QUIET: '1',
+    };
+    log('startup: making the demo project and its clusters');
+    await makeDemoClusters(env);
     const time = async (command: string, args: string[]): Promise<number> => {
       const port = await freePort();
       const started = performance.now();
@@ -86,16 +100,7 @@ export async function benchStartup({
         cwd: ROOT,
         detached: true,
         stdio: 'ignore',
-        env: {
-          ...process.env,
-          PORT: String(port),
-          NEON_LOCAL_DATA_DIR: dataDir,
-          NEON_LOCAL_CONSOLE_DIR: consoleDir,
-          NEON_API_KEY: API_KEY,
-          NEON_LOCAL_QUIET: '1',
-          // The API's own start; bench/computes.ts measures the computes.
-          NEON_LOCAL_COMPUTES: '0',
-        },
+        env: { ...env, PORT: String(port) },
       });
       try {
         await waitForHttp(`http://127.0.0.1:${port}/`, 60_000, child, 5);
@@ -105,10 +110,10 @@ export async function benchStartup({
       }
     };
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    await time(npm, ['start']); // first start seeds the demo project; not counted
+    const [cmd, args] = serverStart();
+    await time(cmd, args); // makes the bundle if it is stale; not counted
     const npmStart: number[] = [];
     const direct: number[] = [];
-    const [cmd, args] = nodeTs('server/main.ts');
     for (let i = 0; i < repeats; i++) {
       npmStart.push(await time(npm, ['start']));
       direct.push(await time(cmd, args));
@@ -117,17 +122,17 @@ export async function benchStartup({
     return [
       {
         group: 'startup',
-        figure: '`npm start` to ready (warm)',
-        goal: '—',
+        figure: '`npm start` to ready (warm, computes on)',
+        goal: '≤ 1 s',
         measured: fmt.ms(median(npmStart)),
-        pass: null,
+        pass: median(npmStart) <= 1000,
         value: median(npmStart),
         unit: 'ms',
         note: `runs: ${npmStart.map((t) => t.toFixed(0)).join(', ')} ms`,
       },
       {
         group: 'startup',
-        figure: '`node --import tsx server/main.ts` to ready (no npm)',
+        figure: '`node server/start.mjs` to ready (no npm)',
         goal: '—',
         measured: fmt.ms(median(direct)),
         pass: null,
@@ -138,6 +143,16 @@ export async function benchStartup({
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(consoleDir, { recursive: true, force: true });
+  }
+}
+
+/** Seeds the demo project in the data dir and waits until each branch has its cluster. */
+async function makeDemoClusters(env: Record<string, string | undefined>): Promise<void> {
+  const server = createApp(loadConfig(env));
+  try {
+    await server.computes!.settled;
+  } finally {
+    await server.close();
   }
 }
 

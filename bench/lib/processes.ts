@@ -128,3 +128,8 @@ export async function startProcess(
 export function nodeTs(script: string, args: string[] = []): [string, string[]] {
   return [process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args]];
 }
+
+/** What `npm start` runs, without npm: `node server/start.mjs` (the server's bundle). */
+export function serverStart(): [string, string[]] {
+  return [process.execPath, [path.join(ROOT, 'server', 'start.mjs')]];
+}

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import { giveToPostgres } from './os-user.ts';
 
 export const CERT_FILE = 'server.crt';
@@ -18,6 +17,9 @@ export async function ensureCertificate(pgdata: string): Promise<string> {
   if (fs.existsSync(certPath) && fs.existsSync(keyPath)) return fs.readFileSync(certPath, 'utf8');
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 10);
+  // Loaded here, not at start-up: its X.509 code takes ~100 ms to load, and only a new data
+  // directory needs it.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',

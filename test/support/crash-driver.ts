@@ -14,8 +14,9 @@
  *   that took effect;
  * - operations that were running at the kill finish after the restart.
  *
- * The child is main.ts bundled once with esbuild (tsx's own compiler), because starting
- * tsx costs about a second per restart and the run restarts the server hundreds of times.
+ * The child is the server's bundle (server/bundle.mjs, what `npm start` runs), because
+ * starting tsx costs about a second per restart and the run restarts the server hundreds
+ * of times.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,8 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { testServerEnv } from './test-env.ts';
+import { serverBundle } from '../../server/bundle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API_KEY = 'crash-test-api-key';
@@ -132,31 +133,6 @@ function describeFailure(err: unknown): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Bundles server/main.ts into one ES module next to node_modules, so packages resolve. */
-async function bundleServer(): Promise<string> {
-  const outfile = path.join(
-    ROOT,
-    'node_modules',
-    '.cache',
-    'neon-crash',
-    `server-${process.pid}.mjs`,
-  );
-  await build({
-    entryPoints: [path.join(ROOT, 'server', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // Packages stay in node_modules (pg and others require() Node built-ins, which an ES bundle cannot).
-    packages: 'external',
-    // Less to parse at each of the many starts.
-    minify: true,
-    keepNames: true,
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
 interface Child {
   proc: ChildProcess;
   /** Resolves with the base URL once the server listens. */
@@ -257,11 +233,10 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
   };
 
   let nextProgress = 50;
-  const bundle = await bundleServer();
+  const bundle = await serverBundle();
   try {
     await Promise.all(Array.from({ length: options.chains ?? 4 }, () => runChain()));
   } finally {
-    fs.rmSync(bundle, { force: true });
     report.seconds = (performance.now() - started) / 1000;
   }
   return report;
