@@ -216,6 +216,15 @@ describe('responses of the local server', () => {
     const list = await call(api, 'GET', PROJECTS);
     expect(list.body.projects.map((x: Body) => x.id)).toContain(projectId);
     await call(api, 'GET', PROJECTS, {}, { query: '?limit=1&search=demo' });
+    // Nothing is ever deleted here, so nothing is recoverable.
+    const recoverable = await call(api, 'GET', PROJECTS, {}, { query: '?recoverable=true' });
+    expect(recoverable.body.projects).toEqual([]);
+    expect(
+      (await call(api, 'GET', PROJECTS, {}, { query: '?recoverable=false' })).body.projects,
+    ).toEqual(list.body.projects);
+    expect((await call(api, 'GET', PROJECTS, {}, { query: '?recoverable=maybe' })).status).toBe(
+      400,
+    );
     const created = await call(
       api,
       'POST',

@@ -280,26 +280,63 @@ describe('neonctl', () => {
   });
   afterAll(() => fs.rmSync(configDir, { recursive: true, force: true }));
 
-  async function neonctl(...args: string[]): Promise<Body> {
+  const neonctl = (...args: string[]) => neonctlOn(server, {}, ...args);
+
+  async function neonctlOn(
+    target: LocalServer,
+    env: Record<string, string>,
+    ...args: string[]
+  ): Promise<Body> {
     const { stdout } = await run(
       process.execPath,
       [
         NEONCTL,
         ...args,
         '--api-host',
-        `${server.url}/api/v2`,
+        `${target.url}/api/v2`,
         '--api-key',
-        server.apiKey,
+        target.apiKey,
         '--no-analytics',
         '--output',
         'json',
         '--config-dir',
         configDir,
       ],
-      { timeout: 90_000, env: { ...process.env, NEON_API_KEY: '', NO_COLOR: '1' } },
+      { timeout: 90_000, env: { ...process.env, NEON_API_KEY: '', NO_COLOR: '1', ...env } },
     );
     return JSON.parse(stdout);
   }
+
+  it('an organization-only account: branches list finds the project through the organization; projects list pages by cursor', async () => {
+    const orgOnly = await startLocalServer({ NEON_LOCAL_ORG_ONLY: '1' });
+    try {
+      const orgId = 'org-local-00000000';
+      const [branches, refusal, recoverable] = await Promise.all([
+        neonctlOn(orgOnly, {}, 'branches', 'list'),
+        // In CI neonctl does not ask which organization: it reports Neon's refusal.
+        neonctlOn(orgOnly, { CI: '1' }, 'projects', 'list').catch((e: { stderr: string }) => e),
+        neonctlOn(orgOnly, {}, 'projects', 'list', '--org-id', orgId, '--recoverable-only'),
+      ]);
+      expect(recoverable).toEqual([]);
+      expect(branches.map((b: Body) => b.name).sort()).toEqual(['dev', 'main']);
+      expect((refusal as { stderr?: string }).stderr).toContain('org_id is required');
+
+      // neonctl asks 100 a page: 101 projects take two pages, the second short.
+      orgOnly.store!.transaction(() => {
+        for (let i = 1; i <= 100; i++)
+          orgOnly.store!.createProject({ orgId, name: `many-${i}`, roleName: 'owner' });
+      });
+      const listed = await neonctlOn(orgOnly, {}, 'projects', 'list', '--org-id', orgId);
+      // One section (with --org-id there is no "Shared with you"): a plain array.
+      const names: string[] = listed.map((p: Body) => p.name);
+      expect(names).toHaveLength(101);
+      expect(new Set(names)).toEqual(
+        new Set(['demo-project', ...Array.from({ length: 100 }, (_, i) => `many-${i + 1}`)]),
+      );
+    } finally {
+      await orgOnly.close();
+    }
+  }, 150_000);
 
   // Each neonctl run costs about a second of CPU, so the independent ones run together. The
   // timeouts are generous because a busy machine (parallel test files) slows them many times over.

@@ -16,6 +16,8 @@ const listQuery = z.object({
   cursor: z.string().optional(),
   search: z.string().optional(),
   org_id: orgId.optional(),
+  /** Deleted projects still in their recovery window: the local server deletes none, so none. */
+  recoverable: z.stringbool().default(false),
 });
 
 /**
@@ -56,7 +58,8 @@ export function projectRoutes({ store, account, organization, now, endpoint }: L
     new Hono<ApiEnv>()
       .get('/projects', (c) => {
         const q = parseQuery(listQuery, c.req.query());
-        let projects = store.listProjects(organizationOf(q.org_id, organization));
+        const orgId = organizationOf(q.org_id, organization);
+        let projects = q.recoverable ? [] : store.listProjects(orgId);
         if (q.search) {
           const needle = q.search.toLowerCase();
           projects = projects.filter(
