@@ -1,156 +1,386 @@
 /**
- * Figures for the compute engine (server/compute): `npx tsx bench/compute.ts`.
- * Prints one JSON object; every figure is measured here, on this machine, now (with its load).
+ * The `compute` suite of `npm run bench`: real Postgres behind the branches, measured as a
+ * client feels it, through the server's API (a child process, NEON_LOCAL_COMPUTES=1,
+ * operations at 0 ms) and the endpoint hosts it reports, with the `pg` driver over TLS +
+ * SCRAM. Memory is read from /proc for the Postgres processes of each branch's data
+ * directory. See BENCHMARKS.md ("The compute suite") for the method.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { ComputeManager, allocatePort } from '../server/compute/compute-manager.ts';
+import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
+import { fmt, median, type Row } from './lib/report.ts';
+import type { Started } from './lib/processes.ts';
 
-const ROLE = { name: 'bench', password: 'bench-pw-Aa9' };
+export interface ComputeOptions {
+  /** Repeats of each timed step. */
+  repeats: number;
+  /** Branches made for the many-branches figure, and how many of them run. */
+  branches: number;
+  running: number;
+  /** Rows of filler in the parent branch (≈ 150 bytes each: 300,000 ≈ 50 MB). */
+  fillerRows: number;
+  /** Sequential list requests per measurement. */
+  listRequests: number;
+  log: (line: string) => void;
+}
 
-function client(port: number, database = 'app') {
-  return new pg.Client({
-    host: '127.0.0.1',
-    port,
-    user: ROLE.name,
-    password: ROLE.password,
+interface Login {
+  host: string;
+  user: string;
+  password: string;
+  database: string;
+}
+
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+class Api {
+  constructor(private readonly url: string) {}
+
+  async call(method: string, apiPath: string, body?: unknown): Promise<Body> {
+    for (;;) {
+      const res = await fetch(`${this.url}/api/v2${apiPath}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${API_KEY}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      // 423: an operation of the project is still running; Neon's clients retry.
+      if (res.status === 423) {
+        await sleep(5);
+        continue;
+      }
+      if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${text}`);
+      return text ? (JSON.parse(text) as Body) : {};
+    }
+  }
+
+  /** Polls until no operation of the project is unfinished; fails on a failed one. */
+  async settle(projectId: string): Promise<void> {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const { operations } = await this.call('GET', `/projects/${projectId}/operations?limit=100`);
+      const failed = (operations as Body[]).find((op) => op.status === 'failed');
+      if (failed) throw new Error(`operation ${failed.action} failed: ${failed.error}`);
+      if (!(operations as Body[]).some((op) => ['scheduling', 'running'].includes(op.status)))
+        return;
+      if (Date.now() > deadline) throw new Error(`operations of ${projectId} did not finish`);
+      await sleep(5);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function client({ host, user, password, database }: Login): pg.Client {
+  const [hostname, port] = host.split(':');
+  const c = new pg.Client({
+    host: hostname,
+    port: Number(port),
+    user,
+    password,
     database,
     ssl: { rejectUnauthorized: false },
     enableChannelBinding: true,
   });
+  // A session ended by the server (a suspend) must fail its query, not the process.
+  c.on('error', () => {});
+  return c;
 }
 
-async function firstQuery(port: number, sql = 'select 1'): Promise<number> {
-  const began = performance.now();
-  const c = client(port);
+async function run(login: Login, sql: string): Promise<pg.QueryResult> {
+  const c = client(login);
   await c.connect();
-  await c.query(sql);
-  const ms = performance.now() - began;
-  await c.end();
-  return ms;
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+/** Connects and queries until it works (refused, or no such role yet, until then); ms taken. */
+async function untilItWorks(login: Login, sql: string, since: number): Promise<number> {
+  const deadline = since + 120_000;
+  for (;;) {
+    try {
+      await run(login, sql);
+      return performance.now() - since;
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+      await sleep(2);
+    }
+  }
+}
+
+/** The Postgres processes of one branch: its postmaster (found by data directory) and children. */
+function postgresOf(dataDir: string, branchId: string): number[] {
+  const pgdata = path.join(dataDir, 'computes', branchId, 'pgdata');
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!args.includes(pgdata)) continue;
+      const children = fs
+        .readFileSync(`/proc/${entry}/task/${entry}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
+      return [Number(entry), ...children];
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return [];
+}
+
+/** Summed Rss and Pss (shared pages divided among their sharers) of those processes. */
+function memoryOf(pids: number[]): { rss: number; pss: number } {
+  let rss = 0;
+  let pss = 0;
+  for (const pid of pids) {
+    try {
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { rss, pss };
 }
 
 function du(dir: string): number {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-const round = (n: number) => Math.round(n);
-const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
-
-async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'compute-bench-'));
-  const manager = await ComputeManager.open({
-    dataDir,
-    defaultSuspendTimeoutSeconds: 0,
-    log: (e) => e.type === 'branched' && console.error(e.branchId, e.message),
-  });
-  const figures: Record<string, unknown> = { load_before: os.loadavg().map((n) => n.toFixed(2)) };
-  try {
-    let began = performance.now();
-    await manager.ensureBranch('br-root');
-    await manager.start('br-root');
-    figures.initdb_and_first_start_ms = round(performance.now() - began);
-
-    const port = await allocatePort();
-    await manager.setEndpoint('br-root', { port, suspendTimeoutSeconds: 0 });
-    began = performance.now();
-    await manager.apply('br-root', {
-      roles: [ROLE],
-      databases: [{ name: 'app', owner: ROLE.name }],
-    });
-    figures.apply_create_role_and_database_ms = round(performance.now() - began);
-    figures.create_role_then_first_login_ms = round(await firstQuery(port));
-
-    const idle = manager.usage('br-root');
-    figures.running_idle = {
-      processes: idle.pids.length,
-      rss_mib: mib(idle.rssBytes),
-      pss_mib: mib(idle.pssBytes),
-    };
-    const session = client(port);
-    await session.connect();
-    await session.query('select count(*) from pg_class');
-    const busy = manager.usage('br-root');
-    figures.running_one_session = {
-      processes: busy.pids.length,
-      rss_mib: mib(busy.rssBytes),
-      pss_mib: mib(busy.pssBytes),
-    };
-
-    began = performance.now();
-    await session.query(
-      'create table filler as select g as id, repeat(md5(g::text), 3) as body from generate_series(1, 400000) g',
-    );
-    const size = await session.query<{ size: string }>(
-      "select pg_size_pretty(pg_database_size('app')) as size",
-    );
-    figures.data = { database_size: size.rows[0]!.size, load_ms: round(performance.now() - began) };
-    await session.end();
-
-    const wakes: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await manager.suspend('br-root');
-      wakes.push(await firstQuery(port));
-    }
-    figures.wake_from_idle_to_first_query_ms = {
-      median: round(median(wakes)),
-      all: wakes.map(round),
-    };
-    const warm: number[] = [];
-    for (let i = 0; i < 5; i++) warm.push(await firstQuery(port));
-    figures.connect_to_running_compute_ms = round(median(warm));
-
-    const lsn = await manager.currentLsn('br-root');
-    const heads: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      began = performance.now();
-      await manager.createBranch(`br-head-${i}`, { parent: 'br-root' });
-      const childPort = await allocatePort();
-      await manager.setEndpoint(`br-head-${i}`, { port: childPort, suspendTimeoutSeconds: 0 });
-      await firstQuery(childPort, 'select count(*) from filler');
-      heads.push(performance.now() - began);
-    }
-    figures.branch_from_head_to_first_query_ms = {
-      median: round(median(heads)),
-      all: heads.map(round),
-    };
-
-    began = performance.now();
-    await manager.createBranch('br-at-lsn', { parent: 'br-root', atLsn: lsn });
-    const pitrPort = await allocatePort();
-    await manager.setEndpoint('br-at-lsn', { port: pitrPort, suspendTimeoutSeconds: 0 });
-    await firstQuery(pitrPort, 'select count(*) from filler');
-    figures.branch_at_lsn_to_first_query_ms = round(performance.now() - began);
-
-    const computes = path.join(dataDir, 'computes');
-    const perBranch = (id: string) => {
-      const root = path.join(computes, id);
-      return {
-        total_mib: mib(du(root)),
-        pgdata_mib: mib(du(path.join(root, 'pgdata'))),
-        base_mib: mib(du(path.join(root, 'base'))),
-        wal_archive_mib: mib(du(path.join(root, 'wal-archive'))),
-      };
-    };
-    figures.disk = {
-      root_with_data: perBranch('br-root'),
-      head_branch: perBranch('br-head-0'),
-      lsn_branch: perBranch('br-at-lsn'),
-    };
-  } finally {
-    await manager.stopAll();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+/** Sequential GETs; median and p99 in ms. */
+async function listLatency(api: Api, apiPath: string, requests: number) {
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const began = performance.now();
+    await api.call('GET', apiPath);
+    times.push(performance.now() - began);
   }
-  figures.load_after = os.loadavg().map((n) => n.toFixed(2));
-  console.log(JSON.stringify(figures, null, 2));
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: median(times), p99: sorted[Math.ceil(sorted.length * 0.99) - 1]! };
 }
 
-await main();
+function row(figure: string, goal: string, ms: number, limit?: number, note?: string): Row {
+  return {
+    group: 'compute',
+    figure,
+    goal,
+    measured: fmt.ms(ms),
+    pass: limit === undefined ? null : ms <= limit,
+    value: Math.round(ms * 10) / 10,
+    unit: 'ms',
+    ...(note ? { note } : {}),
+  };
+}
+
+function mibRow(figure: string, goal: string, bytes: number, limitMib?: number, note?: string) {
+  return {
+    group: 'compute',
+    figure,
+    goal,
+    measured: fmt.mib(bytes),
+    pass: limitMib === undefined ? null : bytes <= limitMib * 2 ** 20,
+    value: bytes,
+    unit: 'bytes',
+    ...(note ? { note } : {}),
+  } satisfies Row;
+}
+
+const spread = (values: number[]) => `all: ${values.map((v) => Math.round(v)).join(', ')} ms`;
+
+export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
+  const dataDir = makeDataDir('compute');
+  const rows: Row[] = [];
+  let server: Started | undefined;
+  try {
+    server = await startLocalApi(dataDir, {
+      NEON_LOCAL_COMPUTES: '1',
+      NEON_LOCAL_SEED: '0',
+      NEON_LOCAL_OPERATION_MS: '0',
+      // Never suspended by the clock: the bench suspends and starts computes itself.
+      NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS: '0',
+    });
+    const api = new Api(server.url);
+
+    // A project: initdb, then the owner logs in.
+    let began = performance.now();
+    const created = await api.call('POST', '/projects', {
+      project: { name: 'bench-compute', branch: { role_name: 'owner' } },
+    });
+    const projectId: string = created.project.id;
+    const mainId: string = created.branch.id;
+    const endpointId: string = created.endpoints[0].id;
+    const owner: Login = {
+      host: created.endpoints[0].host,
+      user: 'owner',
+      password: (created.roles as Body[]).find((r) => r.name === 'owner')!.password,
+      database: 'neondb',
+    };
+    rows.push(
+      row('new project → owner’s first login', '—', await untilItWorks(owner, 'select 1', began)),
+    );
+    await api.settle(projectId);
+
+    // Create user → first successful login, the compute running.
+    const logins: number[] = [];
+    for (let i = 0; i < o.repeats; i++) {
+      began = performance.now();
+      const { role } = await api.call('POST', `/projects/${projectId}/branches/${mainId}/roles`, {
+        role: { name: `user_${i}` },
+      });
+      const login = { ...owner, user: role.name, password: role.password };
+      logins.push(await untilItWorks(login, 'select 1', began));
+      await api.settle(projectId);
+    }
+    rows.push(
+      row('create user → first successful login', '≤ 50 ms', median(logins), 50, spread(logins)),
+    );
+
+    // Memory of the running compute: idle, and while one session is open.
+    const idle = memoryOf(postgresOf(dataDir, mainId));
+    const session = client(owner);
+    await session.connect();
+    await session.query('select count(*) from pg_class');
+    const busy = memoryOf(postgresOf(dataDir, mainId));
+    await session.end();
+    rows.push(
+      mibRow('RSS per running compute, idle', '≤ 40 MiB', idle.rss, 40, `PSS ${fmt.mib(idle.pss)}`),
+      mibRow(
+        'RSS per running compute, one session',
+        '—',
+        busy.rss,
+        undefined,
+        `PSS ${fmt.mib(busy.pss)}`,
+      ),
+    );
+
+    // Wake from idle → first query.
+    const wakes: number[] = [];
+    for (let i = 0; i < o.repeats; i++) {
+      await api.call('POST', `/projects/${projectId}/endpoints/${endpointId}/suspend`);
+      await api.settle(projectId);
+      const { endpoint } = await api.call('GET', `/projects/${projectId}/endpoints/${endpointId}`);
+      if (endpoint.current_state !== 'idle') throw new Error('the compute did not suspend');
+      began = performance.now();
+      await run(owner, 'select 1');
+      wakes.push(performance.now() - began);
+    }
+    rows.push(row('wake from idle → first query', '≤ 300 ms', median(wakes), 300, spread(wakes)));
+
+    // Branch from a parent holding ~50 MB → first query on the child.
+    o.log(`compute: loading ${o.fillerRows} rows into the parent`);
+    const loader = client(owner);
+    await loader.connect();
+    await loader.query(
+      `create table filler as select g as id, repeat(md5(g::text), 3) as body from generate_series(1, ${o.fillerRows}) g`,
+    );
+    const size = Number(
+      (await loader.query("select pg_database_size('neondb') as size")).rows[0].size,
+    );
+    await loader.end();
+    const branchTimes: number[] = [];
+    let childId = '';
+    for (let i = 0; i < o.repeats; i++) {
+      began = performance.now();
+      const child = await api.call('POST', `/projects/${projectId}/branches`, {
+        branch: { name: `copy-${i}` },
+        endpoints: [{ type: 'read_write' }],
+      });
+      childId = child.branch.id;
+      const login = { ...owner, host: child.endpoints[0].host };
+      branchTimes.push(await untilItWorks(login, 'select count(*) from filler', began));
+      await api.settle(projectId);
+    }
+    rows.push(
+      row(
+        `branch from a parent of ${fmt.mib(size)} → first query on the child`,
+        '≤ 1 s',
+        median(branchTimes),
+        1000,
+        spread(branchTimes),
+      ),
+    );
+    const root = (id: string) => path.join(dataDir, 'computes', id);
+    rows.push(
+      mibRow('disk of the 50 MB parent (cluster, base copy, WAL archive)', '—', du(root(mainId))),
+      mibRow('disk of one branch of it', '—', du(root(childId))),
+    );
+
+    rows.push(...(await manyBranches(api, dataDir, o)));
+  } finally {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** N branches of a small project, none running then `running` of them: list latency and RSS. */
+async function manyBranches(api: Api, dataDir: string, o: ComputeOptions): Promise<Row[]> {
+  const project = await api.call('POST', '/projects', { project: { name: 'bench-many' } });
+  const projectId: string = project.project.id;
+  await api.settle(projectId);
+  o.log(`compute: making ${o.branches} branches`);
+  const branches: Array<{ id: string; endpointId: string }> = [
+    { id: project.branch.id, endpointId: project.endpoints[0].id },
+  ];
+  while (branches.length < o.branches) {
+    const { branch, endpoints } = await api.call('POST', `/projects/${projectId}/branches`, {
+      endpoints: [{ type: 'read_write' }],
+    });
+    branches.push({ id: branch.id, endpointId: endpoints[0].id });
+    await api.settle(projectId);
+  }
+  const setState = async (action: 'suspend' | 'start', some: typeof branches) => {
+    for (const b of some) {
+      await api.call('POST', `/projects/${projectId}/endpoints/${b.endpointId}/${action}`);
+      await api.settle(projectId);
+    }
+  };
+  await setState('suspend', branches);
+  const lists = async () => ({
+    branches: await listLatency(api, `/projects/${projectId}/branches`, o.listRequests),
+    endpoints: await listLatency(api, `/projects/${projectId}/endpoints`, o.listRequests),
+  });
+  await lists(); // warm-up: the first requests of a fresh server are slower
+  const none = await lists();
+  await setState('start', branches.slice(0, o.running));
+  const some = await lists();
+  let rss = 0;
+  let pss = 0;
+  for (const b of branches) {
+    const m = memoryOf(postgresOf(dataDir, b.id));
+    rss += m.rss;
+    pss += m.pss;
+  }
+  const label = `${o.branches} branches, ${o.running} running`;
+  const ratio = (a: number, b: number) => a / b;
+  const out: Row[] = [];
+  for (const list of ['branches', 'endpoints'] as const) {
+    const r = ratio(some[list].median, none[list].median);
+    out.push({
+      group: 'compute',
+      figure: `list ${list} (median), ${label} ÷ none running`,
+      goal: '≤ 1.25× (unchanged)',
+      measured: fmt.ratio(r),
+      pass: r <= 1.25,
+      value: Math.round(r * 100) / 100,
+      unit: 'ratio',
+      note: `${fmt.ms(some[list].median)} vs ${fmt.ms(none[list].median)}; p99 ${fmt.ms(some[list].p99)} vs ${fmt.ms(none[list].p99)}`,
+    });
+  }
+  out.push(
+    mibRow(`total RSS of the computes, ${label}`, '—', rss, undefined, `PSS ${fmt.mib(pss)}`),
+  );
+  return out;
+}

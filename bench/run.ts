@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <suite>…] [--quick] [--report]`: runs the benchmark suites (all by default),
  * prints one table and writes bench/results.json (suites not run keep their last figures).
- * Suites: api, memory, startup, bundle, page. See BENCHMARKS.md for the method.
+ * Suites: api, memory, startup, bundle, page, compute. See BENCHMARKS.md for the method.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,11 +11,12 @@ import { benchApi } from './api.ts';
 import { benchBundle } from './bundle.ts';
 import { benchMemory, benchStartup } from './system.ts';
 import { benchPage } from './page.ts';
+import { benchCompute } from './compute.ts';
 import { ROOT } from './lib/processes.ts';
 import { CHROMIUM_PATH } from '../e2e/support/settings.ts';
 import { fmt, renderTable, verdict, type Row } from './lib/report.ts';
 
-const SUITES = ['api', 'memory', 'startup', 'bundle', 'page'] as const;
+const SUITES = ['api', 'memory', 'startup', 'bundle', 'page', 'compute'] as const;
 type Suite = (typeof SUITES)[number];
 
 const args = process.argv.slice(2);
@@ -83,6 +84,15 @@ async function runSuite(suite: Suite): Promise<Row[]> {
         return await benchBundle({ log });
       case 'page':
         return await benchPage({ repeats: env('BENCH_PAGE_REPEATS', quick ? 1 : 5), log });
+      case 'compute':
+        return await benchCompute({
+          repeats: env('BENCH_REPEATS', quick ? 3 : 7),
+          branches: quick ? 12 : 50,
+          running: quick ? 3 : 10,
+          fillerRows: 300_000,
+          listRequests: quick ? 100 : 500,
+          log,
+        });
     }
   } catch (err) {
     log(`${suite} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
