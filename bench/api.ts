@@ -46,6 +46,8 @@ export async function startLocalApi(
       NEON_LOCAL_SKIP_BUILD: '1',
       PORT: String(port),
       NEON_API_KEY: API_KEY,
+      // The seed's 10,000-role branch and the create loads are far past Neon's 500 per branch.
+      NEON_LOCAL_ROLES_PER_BRANCH: '0',
       ...extraEnv,
     }),
   });

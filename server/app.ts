@@ -56,6 +56,7 @@ export function createApp(
         operationMs: config.operationMs,
         computes: config.computes,
         fsync,
+        limits: config.limits,
       });
   const { apiKey, generated } = resolveApiKey(config.apiKey, store);
   store?.adoptProjects(config.orgId);

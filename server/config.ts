@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { NEON_LIMITS, type Limits } from './local/store/limits.ts';
 
 /** Everything the server reads from its environment, in one place (documented in README.md). */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   computes: boolean;
   /** Idle seconds before a compute whose endpoint says 0 (Neon's default) suspends; 0 = never. */
   suspendTimeoutSeconds: number;
+  /** Roles and databases per branch, branches per project (Neon's by default); 0 = no limit. */
+  limits: Limits;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -96,5 +99,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       300,
       'NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS',
     ),
+    limits: {
+      rolesPerBranch: int(
+        env.NEON_LOCAL_ROLES_PER_BRANCH,
+        NEON_LIMITS.rolesPerBranch,
+        'NEON_LOCAL_ROLES_PER_BRANCH',
+      ),
+      databasesPerBranch: int(
+        env.NEON_LOCAL_DATABASES_PER_BRANCH,
+        NEON_LIMITS.databasesPerBranch,
+        'NEON_LOCAL_DATABASES_PER_BRANCH',
+      ),
+      branchesPerProject: int(
+        env.NEON_LOCAL_BRANCHES_PER_PROJECT,
+        NEON_LIMITS.branchesPerProject,
+        'NEON_LOCAL_BRANCHES_PER_PROJECT',
+      ),
+    },
   };
 }

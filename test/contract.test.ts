@@ -441,6 +441,38 @@ describe('responses of the local server', () => {
   });
 });
 
+describe("Neon's limits", () => {
+  it('422 ROLES_LIMIT_EXCEEDED, DATABASES_LIMIT_EXCEEDED and BRANCHES_LIMIT_EXCEEDED in the GeneralError shape', async () => {
+    // Limits of 1 (the demo is seeded past them whatever the limits): every create is one too many.
+    const api = inProcessApi({
+      NEON_LOCAL_ROLES_PER_BRANCH: '1',
+      NEON_LOCAL_DATABASES_PER_BRANCH: '1',
+      NEON_LOCAL_BRANCHES_PER_PROJECT: '1',
+    });
+    try {
+      const project = (await api.request('GET', '/projects')).body.projects[0].id;
+      const main = (await api.request('GET', `/projects/${project}/branches`)).body.branches.find(
+        (x: Body) => x.default,
+      );
+      const params = { project_id: project, branch_id: main.id };
+      const refusals = [
+        await call(api, 'POST', ROLES, params, { body: { role: { name: 'limited' } } }),
+        await call(api, 'POST', DATABASES, params, {
+          body: { database: { name: 'limited', owner_name: 'sally' } },
+        }),
+        await call(api, 'POST', BRANCHES, params, { body: { branch: { name: 'limited' } } }),
+      ];
+      expect(refusals.map((r) => [r.status, r.body.code])).toEqual([
+        [422, 'ROLES_LIMIT_EXCEEDED'],
+        [422, 'DATABASES_LIMIT_EXCEEDED'],
+        [422, 'BRANCHES_LIMIT_EXCEEDED'],
+      ]);
+    } finally {
+      api.close();
+    }
+  });
+});
+
 describe('responses while operations run and under rate limits', () => {
   it('operations in progress, and 423 for a conflicting mutation', async () => {
     const api = inProcessApi({ NEON_LOCAL_OPERATION_MS: '60000' });

@@ -387,6 +387,89 @@ describe('protected and owning roles', () => {
   });
 });
 
+describe("limits: Neon's by default, each a setting", () => {
+  it('500 roles per branch (web_access included), then 422 ROLES_LIMIT_EXCEEDED; a delete frees a place', async () => {
+    const d = await demo();
+    try {
+      const seeded = (await roleNames(d)).length;
+      for (let i = seeded; i < 500; i++)
+        expect((await createRole(d, `filler_${i}`)).status).toBe(201);
+      expect(await roleNames(d)).toHaveLength(500);
+      const before = await snapshot(d);
+      const refused = await createRole(d, 'one_too_many');
+      expectError(refused, 422, /^branch roles limit of 500 exceeded, got 500$/);
+      expect(refused.body.code).toBe('ROLES_LIMIT_EXCEEDED');
+      expect(await snapshot(d)).toEqual(before);
+      // A no_login role counts the same; other branches have their own 500.
+      expect(
+        (
+          await d.api.request('POST', rolesPath(d), {
+            body: { role: { name: 'ghost', no_login: true } },
+          })
+        ).status,
+      ).toBe(422);
+      expect((await createRole(d, 'one_too_many', d.dev)).status).toBe(201);
+      expect((await d.api.request('DELETE', `${rolesPath(d)}/filler_${seeded}`)).status).toBe(200);
+      expect((await createRole(d, 'one_too_many')).status).toBe(201);
+    } finally {
+      d.api.close();
+    }
+  });
+
+  it('10 branches per project (the default branch included), then 422 BRANCHES_LIMIT_EXCEEDED', async () => {
+    const d = await demo();
+    try {
+      const path = `/projects/${d.projectId}/branches`;
+      const existing = (await d.api.request('GET', path)).body.branches.length;
+      for (let i = existing; i < 10; i++) await createBranch(d, { name: `b-${i}` });
+      const before = await snapshot(d);
+      const refused = await d.api.request('POST', path, { body: { branch: { name: 'b-10' } } });
+      expectError(refused, 422, /^project branches limit of 10 exceeded, got 10$/);
+      expect(refused.body.code).toBe('BRANCHES_LIMIT_EXCEEDED');
+      expect(await snapshot(d)).toEqual(before);
+    } finally {
+      d.api.close();
+    }
+  });
+
+  it('the settings move each limit, and 0 lifts it', async () => {
+    const d = await demo({
+      NEON_LOCAL_ROLES_PER_BRANCH: '0',
+      NEON_LOCAL_DATABASES_PER_BRANCH: '3',
+      NEON_LOCAL_BRANCHES_PER_PROJECT: '12',
+    });
+    try {
+      for (let i = 0; i < 510; i++) expect((await createRole(d, `many_${i}`)).status).toBe(201);
+      const database = (name: string) =>
+        d.api.request('POST', databasesPath(d), {
+          body: { database: { name, owner_name: 'sally' } },
+        });
+      // main holds neondb and analytics.
+      expect((await database('third')).status).toBe(201);
+      const refused = await database('fourth');
+      expectError(refused, 422, /^branch databases limit of 3 exceeded, got 3$/);
+      expect(refused.body.code).toBe('DATABASES_LIMIT_EXCEEDED');
+      expect(await databaseNames(d)).not.toContain('fourth');
+      // A name already there is still a conflict, not a limit.
+      expectError(await database('third'), 409);
+      for (let i = 2; i < 12; i++) await createBranch(d, { name: `b-${i}` });
+      expectError(
+        await d.api.request('POST', `/projects/${d.projectId}/branches`, { body: {} }),
+        422,
+        /limit of 12 exceeded/,
+      );
+    } finally {
+      d.api.close();
+    }
+  });
+
+  it('a setting that is not a whole number stops the server from starting', () => {
+    expect(() => inProcessApi({ NEON_LOCAL_ROLES_PER_BRANCH: 'lots' })).toThrow(
+      /NEON_LOCAL_ROLES_PER_BRANCH must be a whole number/,
+    );
+  });
+});
+
 describe('operations', () => {
   afterEach(() => {
     vi.useRealTimers();

@@ -13,6 +13,11 @@ export function seedDemoProject(
   orgId: string,
   now = Date.now(),
 ): void {
+  // Its layout is fixed: settings that lower the limits below it apply to what comes after.
+  store.withoutLimits(() => seed(store, account, orgId, now));
+}
+
+function seed(store: Store, account: string, orgId: string, now: number): void {
   const start = now - 14 * DAY;
   const { project, branch: main } = store.createProject(
     { orgId, name: 'demo-project', roleName: account, databaseName: 'neondb' },

@@ -8,6 +8,7 @@ import { formatLsn } from '../lsn.ts';
 import type { Fsync } from './group-commit.ts';
 import { BranchHistory, type BranchPoint } from './branch-history.ts';
 import { conflict, invalid, notFound, unprocessable } from './store-error.ts';
+import { limitRefusal, NEON_LIMITS, type Limits } from './limits.ts';
 import type {
   BranchRow,
   DatabaseRow,
@@ -28,6 +29,8 @@ export interface StoreOptions {
   computes?: boolean;
   /** How commits are synced (group commit); tests watch it. */
   fsync?: Fsync;
+  /** Neon's limits (NEON_LIMITS) unless given; 0 lifts one. */
+  limits?: Partial<Limits>;
 }
 
 /** The desired state of one branch's compute, as the compute engine takes it. */
@@ -90,11 +93,13 @@ export class Store {
   private readonly sql: Sqlite;
   private readonly history: BranchHistory;
   private readonly now: () => number;
+  private limits: Limits;
   /** Each branch's live roles, the hottest read. */
   private readonly liveRoles: VersionedCache<readonly RoleRow[]>;
 
   constructor(options: StoreOptions) {
     this.now = options.now ?? Date.now;
+    this.limits = { ...NEON_LIMITS, ...options.limits };
     this.sql = new Sqlite(options.dataDir, options.fsync);
     this.history = new BranchHistory(this.sql);
     this.operations = new OperationsEngine(
@@ -138,6 +143,29 @@ export class Store {
 
   private run(sql: string, ...params: unknown[]): Database.RunResult {
     return this.sql.run(sql, ...params);
+  }
+
+  /**
+   * Refuses one more of `kind` when `fromWhere` (rows of one branch or project) already holds as
+   * many as its limit. It reads no further than the limit: a 10,000-role branch with the
+   * limit lifted costs nothing, one at Neon's 500 reads 500 index entries.
+   */
+  private assertRoom(kind: keyof Limits, fromWhere: string, id: string): void {
+    const limit = this.limits[kind];
+    if (limit === 0 || !this.get(`SELECT 1 ${fromWhere} LIMIT 1 OFFSET ?`, id, limit - 1)) return;
+    const count = this.get<{ n: number }>(`SELECT COUNT(*) AS n ${fromWhere}`, id)!.n;
+    throw limitRefusal(kind, limit, count);
+  }
+
+  /** Runs `fn` with every limit lifted (the demo seed, whose layout is fixed). */
+  withoutLimits<T>(fn: () => T): T {
+    const limits = this.limits;
+    this.limits = { rolesPerBranch: 0, databasesPerBranch: 0, branchesPerProject: 0 };
+    try {
+      return fn();
+    } finally {
+      this.limits = limits;
+    }
   }
 
   /** Several writes as one: the bench seed writes thousands of roles in one commit. */
@@ -319,6 +347,7 @@ export class Store {
       const parent = input.parentId
         ? this.branch(projectId, input.parentId)
         : this.defaultBranch(projectId);
+      this.assertRoom('branchesPerProject', `FROM branches WHERE project_id = ?`, projectId);
       const point = this.history.resolvePoint(parent, input.point, now);
       const branch = this.insertBranch({
         projectId,
@@ -628,6 +657,11 @@ export class Store {
       const branch = this.branch(projectId, branchId);
       if (this.liveRole(branch.id, name))
         throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+      this.assertRoom(
+        'rolesPerBranch',
+        `FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL`,
+        branch.id,
+      );
       this.operations.assertIdle(projectId, options.at);
       const role = this.insertRole(branch, name, {
         at: options.at ?? this.now(),
@@ -752,15 +786,7 @@ export class Store {
     at: number,
     advance = true,
   ): DatabaseRow {
-    if (
-      this.get(
-        `SELECT 1 FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
-        branch.id,
-        name,
-      )
-    ) {
-      throw conflict(`database ${JSON.stringify(name)} already exists on branch ${branch.id}`);
-    }
+    this.assertNoDatabase(branch, name);
     if (!this.liveRole(branch.id, owner))
       throw invalid(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
     const lsn = advance ? this.history.advance(branch.id, at) : this.history.head(branch.id);
@@ -776,6 +802,18 @@ export class Store {
     return this.get<DatabaseRow>(`SELECT * FROM databases WHERE id = ?`, info.lastInsertRowid)!;
   }
 
+  private assertNoDatabase(branch: BranchRow, name: string): void {
+    if (
+      this.get(
+        `SELECT 1 FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+        branch.id,
+        name,
+      )
+    ) {
+      throw conflict(`database ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+    }
+  }
+
   createDatabase(
     projectId: string,
     branchId: string,
@@ -784,6 +822,12 @@ export class Store {
   ): Mutation<DatabaseRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
+      this.assertNoDatabase(branch, input.name);
+      this.assertRoom(
+        'databasesPerBranch',
+        `FROM databases WHERE branch_id = ? AND deleted_lsn IS NULL`,
+        branch.id,
+      );
       this.operations.assertIdle(projectId, options.at);
       const db = this.insertDatabase(branch, input.name, input.owner, options.at ?? this.now());
       return { value: db, operations: this.applyConfig(branch, options) };
