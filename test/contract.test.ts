@@ -225,6 +225,10 @@ describe('responses of the local server', () => {
     expect((await call(api, 'GET', PROJECTS, {}, { query: '?recoverable=maybe' })).status).toBe(
       400,
     );
+    expect((await call(api, 'GET', PROJECTS, {}, { query: '?timeout=100' })).body.projects).toEqual(
+      list.body.projects,
+    );
+    expect((await call(api, 'GET', PROJECTS, {}, { query: '?timeout=5' })).status).toBe(400);
     const created = await call(
       api,
       'POST',

@@ -18,6 +18,8 @@ const listQuery = z.object({
   org_id: orgId.optional(),
   /** Deleted projects still in their recovery window: the local server deletes none, so none. */
   recoverable: z.stringbool().default(false),
+  /** How long Neon may take before answering what it has: a local list is never cut short. */
+  timeout: z.coerce.number().int().min(100).max(30_000).optional(),
 });
 
 /**
