@@ -139,6 +139,26 @@ function postgresOf(dataDir: string, branchId: string): number[] {
   return [];
 }
 
+/** The branch's processes once no session's backend is left (they exit after the client). */
+async function withoutSessions(dataDir: string, branchId: string): Promise<number[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pids = postgresOf(dataDir, branchId);
+    const backends = pids.slice(1).filter((pid) => {
+      try {
+        const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return !/^postgres: (checkpointer|background writer|walwriter|autovacuum launcher|archiver|logical replication launcher)/.test(
+          title,
+        );
+      } catch {
+        return false;
+      }
+    });
+    if (backends.length === 0 || Date.now() > deadline) return pids;
+    await sleep(20);
+  }
+}
+
 /** Summed Rss and Pss (shared pages divided among their sharers) of those processes. */
 function memoryOf(pids: number[]): { rss: number; pss: number } {
   let rss = 0;
@@ -247,15 +267,22 @@ export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
       row('create user → first successful login', '≤ 50 ms', median(logins), 50, spread(logins)),
     );
 
-    // Memory of the running compute: idle, and while one session is open.
-    const idle = memoryOf(postgresOf(dataDir, mainId));
+    // Memory of the running compute: idle (the logins' backends gone), and with one session.
+    const idlePids = await withoutSessions(dataDir, mainId);
+    const idle = memoryOf(idlePids);
     const session = client(owner);
     await session.connect();
     await session.query('select count(*) from pg_class');
     const busy = memoryOf(postgresOf(dataDir, mainId));
     await session.end();
     rows.push(
-      mibRow('RSS per running compute, idle', '≤ 40 MiB', idle.rss, 40, `PSS ${fmt.mib(idle.pss)}`),
+      mibRow(
+        'RSS per running compute, idle',
+        '≤ 40 MiB',
+        idle.rss,
+        40,
+        `PSS ${fmt.mib(idle.pss)}, ${idlePids.length} processes`,
+      ),
       mibRow(
         'RSS per running compute, one session',
         '—',

@@ -114,6 +114,25 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
     expect(await rowsOf(await loginTo(created))).toEqual([1, 2]);
   });
 
+  it("a branch of a branch made at a point, at a point of the child's own history: the replay crosses from the parent's WAL to the child's", async () => {
+    const made = await createBranch({ name: 'mid', parent_lsn: await walPosition() });
+    const mid = await loginTo(made);
+    await query(mid, 'INSERT INTO t VALUES (10)');
+    const point = (
+      await query<{ lsn: string }>(mid, 'SELECT pg_current_wal_lsn()::text AS lsn')
+    )[0]!.lsn;
+    await query(mid, 'INSERT INTO t VALUES (11)');
+    const res = await api.request('POST', `/projects/${projectId}/branches`, {
+      body: {
+        branch: { parent_id: made.branch.id, parent_lsn: point },
+        endpoints: [{ type: 'read_write' }],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(await rowsOf(await loginTo(res.body))).toEqual([1, 2, 3, 10]);
+    expect(await rowsOf(mid)).toEqual([1, 2, 3, 10, 11]);
+  });
+
   it('at a parent_timestamp: parent_lsn is reported once the compute has replayed to it, a real position before the later row', async () => {
     const moment = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,13 +1,17 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ComputeLayout } from './compute-layout.ts';
 import { checkpointLsn } from './pg-control.ts';
-import { copyStoppedTree } from './copy-tree.ts';
+import { copyStoppedTree, linkTree } from './copy-tree.ts';
 import { formatLsn, parseLsn } from './lsn.ts';
 
 /**
- * What a branch's base/ copy stands for: its history starts at `baseLsn` (the shutdown
- * checkpoint of the copy) at `baseTime`; every point after it is reachable from base/ plus
- * wal-archive/. compute.json is written last, so its presence also marks a complete branch.
+ * Where a branch's history begins: at `baseLsn`, at `baseTime`; every point after it is
+ * reachable from base/ plus wal-archive/. base/ is either the branch's own cleanly stopped
+ * copy (its shutdown checkpoint is `baseLsn`) or hard links of the base/ its parent's history
+ * started from, with the parent's WAL up to the branch point linked into wal-archive/ (the
+ * replay then follows the timeline switch, as Postgres does across a promotion).
+ * compute.json is written last, so its presence also marks a complete branch.
  */
 export interface BranchHistory {
   baseLsn: string;
@@ -34,10 +38,37 @@ export async function recordBase(
     baseTime: new Date().toISOString(),
     ...(parent ? { parent } : {}),
   };
+  writeHistory(layout, history);
+  return history;
+}
+
+/** The branch's history begins at its branch point, from its parent's base and WAL (linked). */
+export async function recordSharedBase(
+  layout: ComputeLayout,
+  parent: ComputeLayout,
+  point: NonNullable<BranchHistory['parent']>,
+): Promise<BranchHistory> {
+  fs.rmSync(layout.base, { recursive: true, force: true });
+  await linkTree(parent.base, layout.base);
+  for (const name of fs.readdirSync(layout.restoreWal)) {
+    const to = path.join(layout.archive, name);
+    // The branch's own archiver may have written a file of that name (never the same WAL).
+    if (!fs.existsSync(to)) fs.renameSync(path.join(layout.restoreWal, name), to);
+  }
+  fs.rmSync(layout.restoreWal, { recursive: true, force: true });
+  const history: BranchHistory = {
+    baseLsn: point.lsn,
+    baseTime: new Date().toISOString(),
+    parent: point,
+  };
+  writeHistory(layout, history);
+  return history;
+}
+
+function writeHistory(layout: ComputeLayout, history: BranchHistory): void {
   const temp = `${layout.metaFile}.tmp`;
   fs.writeFileSync(temp, JSON.stringify(history, null, 2) + '\n', { mode: 0o600 });
   fs.renameSync(temp, layout.metaFile);
-  return history;
 }
 
 /**

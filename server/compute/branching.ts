@@ -7,8 +7,9 @@ import { copyLiveTree, copyStoppedTree } from './copy-tree.ts';
 import { giveToPostgres, makePostgresDir } from './os-user.ts';
 import { writeRecoveryConfig, type RecoveryTarget } from './postgres-config.ts';
 import { prepareComputeRoot, ADMIN_ROLE } from './cluster-init.ts';
-import { readHistory, recordBase, type BranchHistory } from './branch-history.ts';
+import { readHistory, recordBase, recordSharedBase, type BranchHistory } from './branch-history.ts';
 import { formatLsn, parseLsn } from './lsn.ts';
+import { checkpointLsn } from './pg-control.ts';
 import { scramVerifier } from './scram.ts';
 import { CERT_FILE, KEY_FILE } from './tls.ts';
 
@@ -132,9 +133,11 @@ export async function copyAtPoint(
   await copyStoppedTree(parent.layout.base, child.pgdata);
   stageParentWal(parent.layout, child);
   freshIdentity(parent.layout, child);
+  // A base/ shared with the parent begins before the branch's own history: replay to it.
+  const baseCheckpoint = checkpointLsn(parent.layout.base);
   const target: RecoveryTarget =
     'lsn' in point
-      ? parseLsn(point.lsn) <= parseLsn(history.baseLsn)
+      ? parseLsn(point.lsn) <= baseCheckpoint
         ? { immediate: true }
         : { lsn: point.lsn }
       : { time: postgresTimestamp(Date.parse(point.time)) };
@@ -203,13 +206,15 @@ export function prepareChild(child: ComputeLayout): void {
 }
 
 /**
- * Replays the prepared child to its target and promotes it; then a new admin password, a
- * clean stop and its own base/ copy. Resolves with the LSN where the child leaves the
- * parent's history.
+ * Replays the prepared child to its target and promotes it, then gives it a new admin
+ * password. A child made from its parent's base/ and WAL (`parent.sharedBase`) keeps them as
+ * the start of its own history (hard links) and is left running: it serves at once. A child
+ * made from an online copy of the parent's data directory stops cleanly and gets its own
+ * base/ copy (left stopped). Resolves with the LSN where the child leaves the parent's history.
  */
 export async function finishChild(
   child: Cluster,
-  parent: { branchId: string },
+  parent: { branchId: string; sharedBase?: ComputeLayout },
   timings: Record<string, number> = {},
 ): Promise<BranchHistory & { parent: NonNullable<BranchHistory['parent']> }> {
   let began = Date.now();
@@ -230,9 +235,17 @@ export async function finishChild(
       return rows[0]!.lsn ?? rows[0]!.head;
     });
     writeRecoveryConfig(child.layout.pgdata, null);
-  } finally {
+    if (parent.sharedBase) {
+      const point = { branchId: parent.branchId, lsn };
+      const history = await recordSharedBase(child.layout, parent.sharedBase, point);
+      lap('base');
+      return { ...history, parent: point };
+    }
+  } catch (error) {
     await child.stop();
+    throw error;
   }
+  await child.stop();
   lap('stop');
   fs.rmSync(child.layout.restoreWal, { recursive: true, force: true });
   const history = await recordBase(child.layout, { branchId: parent.branchId, lsn });

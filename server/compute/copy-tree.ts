@@ -16,6 +16,16 @@ export async function copyStoppedTree(from: string, to: string): Promise<void> {
   }
 }
 
+/** Hard links of a tree whose files are never written again (a base/ copy), modes kept. */
+export async function linkTree(from: string, to: string): Promise<void> {
+  try {
+    await run('cp', ['-al', from, to], { timeout: 600_000 });
+  } catch (error) {
+    const err = error as { stderr?: string; message: string };
+    throw new Error(`Linking ${from} failed: ${(err.stderr || err.message).trim()}`);
+  }
+}
+
 /**
  * Copies a data directory while Postgres runs (between pg_backup_start and pg_backup_stop):
  * files may vanish or grow meanwhile — WAL replay from the backup's start makes the copy
