@@ -71,6 +71,22 @@ describe('@neon/sdk against the stand-in', () => {
     const posts = standIn.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/roles'));
     expect(posts).toHaveLength(2);
   });
+
+  it('a no_login role as on the local server: no password, "" revealed, the reset 422 ROLE_PASSWORD_NOT_AVAILABLE', async () => {
+    const neon = createNeonClient({ apiKey: KEY, baseUrl: standIn.apiUrl });
+    const params = { projectId: project.id, branchId: project.mainBranchId };
+    const created = await neon.postgres.roles.create({ ...params, name: 'ghost', no_login: true });
+    expect(created.data?.authentication_method).toBe('no_login');
+    expect(created.data).not.toHaveProperty('password');
+    const roleParams = { ...params, roleName: 'ghost' };
+    expect((await neon.postgres.roles.password(roleParams)).data).toBe('');
+    const { error } = await neon.postgres.roles.resetPassword(roleParams);
+    expect(error?.kind === 'api' ? [error.status, error.code, error.message] : error).toEqual([
+      422,
+      'ROLE_PASSWORD_NOT_AVAILABLE',
+      'cannot update password for role without password',
+    ]);
+  });
 });
 
 describe('neonctl against the stand-in', () => {

@@ -81,7 +81,8 @@ interface Branch {
 }
 interface Role {
   name: string;
-  password: string;
+  /** Null for a role made with `no_login`. */
+  password: string | null;
   protected: boolean;
   created: number;
 }
@@ -209,10 +210,10 @@ export class NeonStandIn {
     return branch.id;
   }
 
-  addRole(_projectId: string, branchId: string, name: string) {
+  addRole(_projectId: string, branchId: string, name: string, { noLogin = false } = {}) {
     this.rolesOf(branchId).push({
       name,
-      password: randomBytes(12).toString('base64url'),
+      password: noLogin ? null : randomBytes(12).toString('base64url'),
       protected: false,
       created: this.tick(),
     });
@@ -309,7 +310,7 @@ export class NeonStandIn {
       branch_id: branchId,
       name: r.name,
       protected: r.protected,
-      authentication_method: 'password',
+      authentication_method: r.password === null ? 'no_login' : 'password',
       created_at: iso(r.created),
       updated_at: iso(r.created),
       ...UNKNOWN,
@@ -579,7 +580,7 @@ export class NeonStandIn {
     api.post('/projects/:projectId/branches/:branchId/roles', async (c) => {
       const project = this.project(c, this.scope(c));
       const branch = this.branch(c, project);
-      let body: { role?: { name?: unknown } };
+      let body: { role?: { name?: unknown; no_login?: unknown } };
       try {
         body = await c.req.json();
       } catch {
@@ -592,12 +593,16 @@ export class NeonStandIn {
       this.admitMutation(project);
       if (this.rolesOf(branch.id).some((r) => r.name === name))
         throw new NeonError(409, `role "${name}" already exists`); // wording: guess
-      this.addRole(project.id, branch.id, name);
+      this.addRole(project.id, branch.id, name, { noLogin: body.role?.no_login === true });
       const role = this.rolesOf(branch.id).at(-1)!;
       c.header('cache-control', 'no-store');
       return c.json(
         {
-          role: { ...this.roleJson(branch.id, role), password: role.password },
+          role: {
+            ...this.roleJson(branch.id, role),
+            // [issue11]: a no_login role is issued no password.
+            ...(role.password === null ? {} : { password: role.password }),
+          },
           operations: this.startApplyConfig(project, branch),
         },
         201,
@@ -632,6 +637,13 @@ export class NeonStandIn {
       const project = this.project(c, this.scope(c));
       const branch = this.branch(c, project);
       const role = this.role(c, branch);
+      // [issue11]: 422 ROLE_PASSWORD_NOT_AVAILABLE, in these words, for a role without a password.
+      if (role.password === null)
+        throw new NeonError(
+          422,
+          'cannot update password for role without password',
+          'ROLE_PASSWORD_NOT_AVAILABLE',
+        );
       this.admitMutation(project);
       role.password = randomBytes(12).toString('base64url');
       c.header('cache-control', 'no-store');
@@ -645,7 +657,8 @@ export class NeonStandIn {
       const project = this.project(c, this.scope(c));
       const role = this.role(c, this.branch(c, project));
       c.header('cache-control', 'no-store');
-      return c.json({ password: role.password });
+      // [issue11]: a role without a stored password reveals an empty one.
+      return c.json({ password: role.password ?? '' });
     });
 
     api.get('/projects/:projectId/branches/:branchId/databases', (c) => {
