@@ -312,7 +312,7 @@ test.describe('Neon mode chained to our own local API', () => {
     const demo = await api.projectByName('demo-project');
     await page.goto(`${front.url}/`);
     const users = new UsersPage(page);
-    // The local API has no organizations: the page falls back to the plain project list.
+    // The local key is a personal one with one organization, holding one project: opened at once.
     await expect(users.heading).toBeVisible();
     await expect(page).toHaveURL(`${front.url}/projects/${demo.id}/settings/users`);
     await expect(users.user('casey')).toBeVisible();
@@ -323,7 +323,9 @@ test.describe('Neon mode chained to our own local API', () => {
     await expect(users.user(name)).toBeVisible();
     const mainId = await api.branchId(demo.id, 'main');
     expect((await api.roles(demo.id, mainId)).map((r) => r.name)).toContain(name);
-    // Each of the page's calls went through the front server to the local one.
+    // Each of the page's calls went through the front server to the local one (the front's
+    // start-up key check asks GET /auth too, so the organizations are what shows the page's way).
+    expect(local.log).toMatch(/GET \/api\/v2\/users\/me\/organizations 200/);
     expect(local.log).toMatch(
       new RegExp(`POST /api/v2/projects/${demo.id}/branches/${mainId}/roles 201`),
     );
