@@ -55,6 +55,30 @@ test.describe('Browse', () => {
     await expect(users.user('thomas')).toHaveCount(0);
   });
 
+  test("a load reads the project, its branches and operations, and the default branch's users and databases, once each", async ({
+    page,
+  }) => {
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) reads.push(`${request.method()} ${url.pathname}`);
+    });
+    const users = new UsersPage(page);
+    await users.goto(usersUrl(projectId));
+    await expect(users.user('thomas')).toBeVisible();
+
+    const project = `/api/v2/projects/${projectId}`;
+    expect(reads.toSorted()).toEqual(
+      [
+        `GET ${project}`,
+        `GET ${project}/branches`,
+        `GET ${project}/operations`,
+        `GET ${project}/branches/${mainId}/roles`,
+        `GET ${project}/branches/${mainId}/databases`,
+      ].toSorted(),
+    );
+  });
+
   test('a deep link to a branch survives a reload', async ({ page }) => {
     const users = new UsersPage(page);
     await users.goto(usersUrl(projectId, devId));

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { USERS_ROUTE } from '@/lib/routes';
 import { UsersPage } from '@/pages/users/users-page';
 
 // The users page is what people open; the rest loads when visited.
@@ -19,7 +20,7 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
         <Suspense fallback={<p role="status">Loading…</p>}>
           <Routes>
             <Route path="/" element={<ProjectsPage />} />
-            <Route path="/projects/:projectId/settings/users" element={<UsersPage />} />
+            <Route path={USERS_ROUTE} element={<UsersPage />} />
             <Route path="/projects/:projectId" element={<Navigate to="settings/users" replace />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUDGET, buildConsole, measureBundle, type BundleSizes } from '../bench/lib/bundle-size.ts';
 
@@ -35,5 +36,19 @@ describe('bundle budget (gzip)', () => {
     expect(sizes.allJs, `all JS is ${kib(sizes.allJs)}; largest: ${largest}`).toBeLessThanOrEqual(
       BUDGET.allJs,
     );
+  });
+
+  // What the server sends on a cold load instead of compressing each time (test/console-assets.test.ts).
+  it('writes a .br and a .gz of the same bytes beside each script and style sheet', () => {
+    const assets = path.join(outDir, 'assets');
+    const built = fs.readdirSync(assets).filter((f) => /\.(js|css)$/.test(f));
+    const large = built.filter((f) => fs.statSync(path.join(assets, f)).size >= 1024);
+    expect(large.length).toBeGreaterThan(0);
+    for (const file of large) {
+      const source = fs.readFileSync(path.join(assets, file), 'utf8');
+      const copy = (ext: string) => fs.readFileSync(path.join(assets, `${file}${ext}`));
+      expect(brotliDecompressSync(copy('.br')).toString(), `${file}.br`).toBe(source);
+      expect(gunzipSync(copy('.gz')).toString(), `${file}.gz`).toBe(source);
+    }
   });
 });

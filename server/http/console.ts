@@ -13,9 +13,12 @@ export function mountConsole(app: Hono<ApiEnv>, consoleDir: string, session: str
   if (fs.existsSync(consoleDir)) {
     app.use(
       '/assets/*',
+      // Scripts and styles go as the build compressed them (a .br or .gz beside each, see
+      // vite.config.ts); compress() is for whatever has none.
       compress(),
       serveStatic({
         root: consoleDir,
+        precompressed: true,
         // File names carry a content hash, so they never change.
         onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),
