@@ -54,6 +54,11 @@ export class Cluster {
     return this.running ? this.postmaster!.pid : undefined;
   }
 
+  /** Settles when the running postmaster exits (and this cluster knows it has). */
+  get exited(): Promise<unknown> | undefined {
+    return this.running ? this.postmaster!.exited : undefined;
+  }
+
   async init(): Promise<void> {
     await this.serialised(() => initCluster(this.layout));
   }

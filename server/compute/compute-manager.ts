@@ -412,12 +412,29 @@ export class ComputeManager {
     if (compute.leases === 0) this.scheduleIdle(compute);
   }
 
+  /**
+   * Runs fn with the compute awake. If its postmaster dies under fn (a crash, a kill -9), fn
+   * runs once more on the postmaster the next lease starts: everything run here is
+   * idempotent (an apply, a read), and the caller should not see the compute's crash.
+   */
   private async withLease<T>(compute: Compute, fn: () => Promise<T>): Promise<T> {
-    try {
-      await this.lease(compute);
-      return await fn();
-    } finally {
-      this.release(compute);
+    for (let attempt = 1; ; attempt++) {
+      let exited: Promise<unknown> | undefined;
+      try {
+        await this.lease(compute);
+        exited = compute.cluster.exited;
+        return await fn();
+      } catch (error) {
+        const crashed =
+          attempt < LEASE_ATTEMPTS &&
+          exited !== undefined &&
+          isLostConnection(error) &&
+          (await settlesWithin(exited, POSTMASTER_EXIT_WAIT_MS));
+        if (!crashed) throw error;
+        this.emit(compute.branchId, 'error', `Postgres died under a session; retrying`);
+      } finally {
+        this.release(compute);
+      }
     }
   }
 
@@ -522,4 +539,30 @@ function childPids(pid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/** Attempts of a leased task whose postmaster died under it. */
+const LEASE_ATTEMPTS = 2;
+/** How long a dead postmaster's watchdog may take to report its exit. */
+const POSTMASTER_EXIT_WAIT_MS = 2_000;
+
+/** SQLSTATE classes and Node codes of a session that lost its server. */
+function isLostConnection(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code && /^(08|57P0[123])/.test(code)) return true; // connection exception, shutdown, crash
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)) return true;
+  return /Connection terminated|connection ended|Client has encountered a connection error/i.test(
+    message ?? '',
+  );
+}
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(done, done);
+  });
 }

@@ -13,6 +13,11 @@
  *   operation it starts, so the new operations of a branch must number exactly the changes
  *   that took effect;
  * - operations that were running at the kill finish after the restart.
+ * With `computes` each branch is a real Postgres, and the driver also kills a compute's
+ * postmaster alone now and then; once the operations have finished it logs in to each
+ * branch as a client would: Postgres has exactly the roles the API lists, a changed user
+ * logs in with its password, a replaced password and a deleted user are refused; and after
+ * each kill of the server no Postgres of its data directory outlives it.
  *
  * The child is the server's bundle (server/bundle.mjs, what `npm start` runs), because
  * starting tsx costs about a second per restart and the run restarts the server hundreds
@@ -26,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { testServerEnv } from './test-env.ts';
 import { serverBundle } from '../../server/bundle.mjs';
+import { disagreements, killPostmaster, orphansAfter, type Credentials } from './crash-computes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const API_KEY = 'crash-test-api-key';
@@ -35,6 +41,12 @@ const DB_FILE = 'neon-local.sqlite';
  * long enough (longer than a restart, even on a busy machine) that operations are still running when it comes back.
  */
 const OPERATION_MS = [0, 0, 40, 40, 3000];
+/** With computes, how long operations (real Postgres work, computes waking) may take to finish. */
+const COMPUTE_OPERATIONS_WAIT_MS = 60_000;
+/** How long a killed server's watchdogs may take to stop its Postgres before it counts as an orphan. */
+const ORPHAN_WAIT_MS = 15_000;
+/** With computes, the share of rounds that kill one postmaster instead of the server. */
+const POSTMASTER_KILL_SHARE = 0.2;
 
 export interface CrashOptions {
   /** How many times the server is killed. */
@@ -48,6 +60,8 @@ export interface CrashOptions {
   /** Longest wait between the start of the load and the kill (default 500 ms). */
   maxKillDelayMs?: number;
   seed?: number;
+  /** Real Postgres behind each branch (NEON_LOCAL_COMPUTES=1), checked by logging in. */
+  computes?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -70,6 +84,13 @@ export interface CrashReport {
   /** Operations still running when the server came back, and those that never finished. */
   operationsInFlightAtRestart: number;
   stuckOperations: number;
+  /** With computes: postmasters killed alone (the server kept running). */
+  postmasterKills: number;
+  /** With computes: branches compared with their Postgres, and the disagreements found. */
+  postgresChecks: number;
+  postgresDisagreements: number;
+  /** With computes: Postgres processes still running after the server that owned them was killed. */
+  orphans: number;
   /** Human-readable descriptions of everything that went wrong (first 50). */
   problems: string[];
   seconds: number;
@@ -88,6 +109,8 @@ interface RoleModel {
   touched: boolean;
   /** Made with the project (owner, protected role): never changed by the load. */
   fixed: boolean;
+  /** Passwords a reset replaced since the last check (computes: each must be refused). */
+  retired: string[];
 }
 
 interface BranchModel {
@@ -96,6 +119,11 @@ interface BranchModel {
   roles: Map<string, RoleModel>;
   /** Changes known to have taken effect since the last check. */
   committed: number;
+  /** The endpoint's host, and the owner's login (computes). */
+  host: string;
+  owner: Credentials | undefined;
+  /** Roles deleted since the last check, with their last password (computes: refused). */
+  deleted: Credentials[];
 }
 
 interface Operation {
@@ -141,7 +169,12 @@ interface Child {
   output(): string;
 }
 
-function startServer(bundle: string, dataDir: string, operationMs: number): Child {
+function startServer(
+  bundle: string,
+  dataDir: string,
+  operationMs: number,
+  computes: boolean,
+): Child {
   const proc = spawn(process.execPath, [bundle], {
     cwd: ROOT,
     env: {
@@ -151,6 +184,8 @@ function startServer(bundle: string, dataDir: string, operationMs: number): Chil
         NEON_LOCAL_DATA_DIR: dataDir,
         NEON_LOCAL_OPERATION_MS: String(operationMs),
         NEON_LOCAL_SEED: '0',
+        NEON_LOCAL_COMPUTES: computes ? '1' : '0',
+        NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS: '0',
         NEON_API_KEY: API_KEY,
         HOST: '127.0.0.1',
         PORT: '0',
@@ -211,6 +246,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
   const workers = options.workers ?? 8;
   const maxKillDelayMs = options.maxKillDelayMs ?? 500;
   const progress = options.progress ?? (() => {});
+  const computes = options.computes ?? false;
 
   const report: CrashReport = {
     kills: 0,
@@ -225,6 +261,10 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     integrityFailures: 0,
     operationsInFlightAtRestart: 0,
     stuckOperations: 0,
+    postmasterKills: 0,
+    postgresChecks: 0,
+    postgresDisagreements: 0,
+    orphans: 0,
     problems: [],
     seconds: 0,
   };
@@ -299,7 +339,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
 
     let operationMs = 0;
     const restart = async () => {
-      child = startServer(bundle, dataDir, operationMs);
+      child = startServer(bundle, dataDir, operationMs, computes);
       try {
         base = await child.ready;
       } catch (err) {
@@ -327,12 +367,19 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
         })) as {
           project: { id: string };
           branch: { id: string };
+          roles: { name: string; password?: string }[];
+          endpoints: { host: string }[];
         };
+        const ownerRole = created.roles.find((r) => r.password);
+        const owner = ownerRole && { name: ownerRole.name, password: ownerRole.password! };
         const dev = (await must('POST', `/projects/${created.project.id}/branches`, 201, {
           branch: { name: 'dev' },
           endpoints: [{ type: 'read_write' }],
-        })) as { branch: { id: string } };
-        for (const branchId of [created.branch.id, dev.branch.id]) {
+        })) as { branch: { id: string }; endpoints: { host: string }[] };
+        for (const [branchId, host] of [
+          [created.branch.id, created.endpoints[0]!.host],
+          [dev.branch.id, dev.endpoints[0]!.host],
+        ] as const) {
           const { roles } = (await must(
             'GET',
             `/projects/${created.project.id}/branches/${branchId}/roles`,
@@ -345,6 +392,9 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
             branchId,
             roles: new Map(),
             committed: 0,
+            host,
+            owner,
+            deleted: [],
           };
           for (const r of roles) {
             model.roles.set(r.name, {
@@ -355,6 +405,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
               pending: undefined,
               touched: false,
               fixed: true,
+              retired: [],
             });
           }
           branches.push(model);
@@ -377,6 +428,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
               pending: undefined,
               touched: true,
               fixed: false,
+              retired: [],
             });
             model.committed++;
           }
@@ -385,18 +437,24 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       await verify(false);
 
       while (report.kills < options.kills) {
-        await loadAndKill();
+        if (computes && random() < POSTMASTER_KILL_SHARE) {
+          // One compute's Postgres dies under load; the server lives on and must recover it.
+          await loadAndKill('postmaster');
+          await verify(false);
+          continue;
+        }
+        await loadAndKill('server');
         await afterKill();
         if (report.kills < options.kills && random() < 0.15) {
           // A kill while the server opens its store and recovers the log.
-          operationMs = pick(OPERATION_MS);
-          const c = startServer(bundle, dataDir, operationMs);
+          operationMs = computes ? 0 : pick(OPERATION_MS);
+          const c = startServer(bundle, dataDir, operationMs, computes);
           await sleep(random() * 400);
           await kill(c);
           report.killsDuringStartup++;
           await afterKill();
         }
-        operationMs = pick(OPERATION_MS);
+        operationMs = computes ? 0 : pick(OPERATION_MS);
         await restart();
         await verify(true);
         if (report.kills >= nextProgress) {
@@ -408,7 +466,9 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
         }
       }
       // Whatever was still running at the last restart must finish.
-      await checkUnfinished(Math.max(...OPERATION_MS) + 5000);
+      await checkUnfinished(
+        computes ? COMPUTE_OPERATIONS_WAIT_MS : Math.max(...OPERATION_MS) + 5000,
+      );
       if (unfinished.size) {
         report.stuckOperations += unfinished.size;
         problem(`operations never finished after a restart: ${[...unfinished.keys()].join(', ')}`);
@@ -417,6 +477,12 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       problem(`the run stopped: ${(err as Error).message}`);
     } finally {
       if (child) await kill(child);
+      if (computes) {
+        const orphans = await orphansAfter(dataDir, ORPHAN_WAIT_MS);
+        report.orphans += orphans.length;
+        if (orphans.length)
+          problem(`after the last kill: Postgres left running: ${orphans.join(', ')}`);
+      }
       fs.rmSync(scratch, { recursive: true, force: true });
       if (report.problems.length === 0) fs.rmSync(dataDir, { recursive: true, force: true });
       else problem(`data directory kept for inspection: ${dataDir} (seed ${seed})`);
@@ -424,6 +490,15 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
 
     async function afterKill() {
       report.kills++;
+      if (computes) {
+        const orphans = await orphansAfter(dataDir, ORPHAN_WAIT_MS);
+        if (orphans.length) {
+          report.orphans += orphans.length;
+          problem(
+            `after kill ${report.kills}: Postgres still running ${ORPHAN_WAIT_MS} ms after its server died: pids ${orphans.join(', ')}`,
+          );
+        }
+      }
       report.integrityChecks++;
       try {
         const failure = checkIntegrity(dataDir, scratch);
@@ -439,7 +514,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       }
     }
 
-    async function loadAndKill() {
+    /** Load, and at a random moment a SIGKILL of the server, or of one compute's postmaster. */
+    async function loadAndKill(target: 'server' | 'postmaster') {
       let stopped = false;
       const running = child!;
       // The kill comes at a random moment after the server answers its first change (a cold,
@@ -455,6 +531,12 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       const killer = (async () => {
         await Promise.race([answered, sleep(waitForChange ? operationMs + 1000 : maxKillDelayMs)]);
         await sleep(random() * maxKillDelayMs);
+        if (target === 'postmaster') {
+          if (killPostmaster(dataDir, pick)) report.postmasterKills++;
+          await sleep(200 + random() * maxKillDelayMs); // the load meets the dead compute
+          stopped = true;
+          return;
+        }
         stopped = true;
         await kill(running);
       })();
@@ -507,6 +589,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           pending: undefined,
           touched: true,
           fixed: false,
+          retired: [],
         };
         branch.roles.set(name, role);
         const answer = await call('POST', rolePath(branch), { role: { name } });
@@ -536,6 +619,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           role.pending = 'reset';
           report.unanswered++;
         } else if (answer.status === 200) {
+          if (role.password) role.retired.push(role.password);
           role.password = (answer.body.role as { password: string }).password;
           branch.committed++;
           report.acknowledged.resets++;
@@ -557,6 +641,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           report.unanswered++;
         } else if (answer.status === 200) {
           role.present = false;
+          if (role.password) branch.deleted.push({ name: role.name, password: role.password });
           branch.committed++;
           report.acknowledged.deletes++;
           acked(answer.body);
@@ -584,6 +669,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           ackedOperations.delete(op.id);
         }
       }
+      // Postgres is compared once it has applied everything the store holds.
+      if (computes) await checkUnfinished(COMPUTE_OPERATIONS_WAIT_MS);
       if (ackedOperations.size) {
         report.lost += ackedOperations.size;
         problem(
@@ -626,6 +713,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           case 'delete':
             if (!listed) {
               role.present = false;
+              if (role.password) branch.deleted.push({ name: role.name, password: role.password });
               branch.committed++;
               report.unansweredApplied++;
             }
@@ -651,6 +739,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
               (body) => {
                 const password = (body as { password: string }).password;
                 if (pending === 'reset' && password !== role.password) {
+                  if (role.password) role.retired.push(role.password);
                   branch.committed++;
                   report.unansweredApplied++;
                 } else if (pending !== 'create' && password !== role.password) {
@@ -664,11 +753,14 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
         }
       }
       await Promise.all(checks);
+      if (computes) await comparePostgres(branch, [...names]);
       for (const role of branch.roles.values()) {
         role.pending = undefined;
         role.touched = false;
+        role.retired = [];
         if (!role.present) branch.roles.delete(role.name);
       }
+      branch.deleted = [];
       const configOps = newOperations.filter(
         (op) => op.branch_id === branch.branchId && op.action === 'apply_config',
       ).length;
@@ -679,6 +771,34 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
         );
       }
       branch.committed = 0;
+    }
+
+    /** Postgres against the store for one branch, its operations finished (computes). */
+    async function comparePostgres(branch: BranchModel, listed: string[]) {
+      if (!branch.owner) throw new Error(`no owner password for ${branch.branchId}`);
+      const mustLogIn: Credentials[] = [branch.owner];
+      const mustBeRefused: Credentials[] = [...branch.deleted];
+      for (const role of branch.roles.values()) {
+        if (role.present && !role.fixed && role.password && (role.touched || role.pending))
+          mustLogIn.push({ name: role.name, password: role.password });
+        for (const password of role.retired) mustBeRefused.push({ name: role.name, password });
+      }
+      report.postgresChecks++;
+      let found: string[];
+      try {
+        found = await disagreements({
+          host: branch.host,
+          owner: branch.owner,
+          listed,
+          mustLogIn,
+          mustBeRefused,
+        });
+      } catch (err) {
+        found = [`Postgres could not be read: ${(err as Error).message}`];
+      }
+      report.postgresDisagreements += found.length;
+      for (const text of found)
+        problem(`kill ${report.kills}, branch ${branch.branchId}, Postgres: ${text}`);
     }
 
     /** The project's operations not seen before (newest first, following the pages back). */
