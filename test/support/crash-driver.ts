@@ -572,8 +572,19 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
 
       function unexpected(what: string, answer: Answer) {
         report.halfApplied++;
+        // A 500 is explained only in the server's log.
+        const logged =
+          answer.status >= 500
+            ? ` (server log: ${running
+                .output()
+                .split('\n')
+                .filter((line) => /error/i.test(line))
+                .slice(-3)
+                .join(' | ')
+                .slice(0, 1500)})`
+            : '';
         problem(
-          `${what}: unexpected ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`,
+          `${what}: unexpected ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}${logged}`,
         );
       }
 
@@ -786,6 +797,17 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       report.postgresChecks++;
       let found: string[];
       try {
+        // The host as the API reports it now (a port another program took moves).
+        const { endpoints } = (await must(
+          'GET',
+          `/projects/${branch.projectId}/branches/${branch.branchId}/endpoints`,
+          200,
+        )) as { endpoints: { host: string; type: string }[] };
+        const host = endpoints.find((e) => e.type === 'read_write')?.host ?? branch.host;
+        if (host !== branch.host) {
+          progress(`endpoint of ${branch.branchId} moved: ${branch.host} -> ${host}`);
+          branch.host = host;
+        }
         found = await disagreements({
           host: branch.host,
           owner: branch.owner,
