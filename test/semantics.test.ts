@@ -336,6 +336,14 @@ describe('protected and owning roles', () => {
     expect(
       (await d.api.request('GET', `${rolesPath(d, child.branch.id)}/ghost/reveal_password`)).body,
     ).toEqual({ password: '' });
+    expectError(
+      await d.api.request(
+        'GET',
+        `/projects/${d.projectId}/connection_uri?database_name=neondb&role_name=ghost`,
+      ),
+      400,
+      /"ghost" cannot log in \(no_login\)/,
+    );
   });
 
   it('a role that owns databases cannot be deleted (422); the message names them', async () => {

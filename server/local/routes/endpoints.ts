@@ -60,6 +60,12 @@ export function endpointRoutes({ store, endpoint, now }: LocalContext) {
       if (!target) throw badRequest(`branch ${branchId} has no read-write endpoint`);
       const role = store.role(project.id, branchId, q.role_name);
       const database = store.database(project.id, branchId, q.database_name);
+      // Neon's answer for these is not known: a 400 that says which case it is.
+      if (role.no_login) {
+        throw badRequest(
+          `role ${JSON.stringify(role.name)} cannot log in (no_login): it has no connection URI`,
+        );
+      }
       if (role.password === null || !project.store_passwords) {
         throw badRequest(`the password of role ${JSON.stringify(role.name)} is not stored`);
       }
