@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ORG_ID_PATTERN } from './local/organization.ts';
 import { NEON_LIMITS, type Limits } from './local/store/limits.ts';
 
 /** Everything the server reads from its environment, in one place (documented in README.md). */
@@ -45,12 +46,9 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
-/** Neon's pattern for organization ids (the spec's `org_id` parameter). */
-const ORG_ID = /^[a-z0-9-]{1,60}$/;
-
 function orgId(value: string | undefined): string {
   if (value === undefined || value === '') return 'org-local-00000000';
-  if (!ORG_ID.test(value))
+  if (!ORG_ID_PATTERN.test(value))
     throw new Error(`NEON_LOCAL_ORG_ID must be 1–60 of a-z, 0-9 and "-", got "${value}"`);
   return value;
 }

@@ -10,6 +10,9 @@ export interface Organization {
   orgOnly: boolean;
 }
 
+/** Neon's organization ids (the spec's pattern for `org_id`). */
+export const ORG_ID_PATTERN = /^[a-z0-9-]{1,60}$/;
+
 /**
  * Neon's answer to a personal key of an account that is only in organizations, when a
  * project call does not say which (quoted from Neon in public issue trackers; neonctl

@@ -6,10 +6,14 @@ import * as shape from '../shapes.ts';
 import { parseQuery, readBody } from '../../http/read-request.ts';
 import { roleName, databaseNameRefusal } from '../names.ts';
 import { ApiError, badRequest } from '../../http/errors.ts';
-import { ORG_ID_REQUIRED, ORG_NOT_FOUND, type Organization } from '../organization.ts';
+import {
+  ORG_ID_PATTERN,
+  ORG_ID_REQUIRED,
+  ORG_NOT_FOUND,
+  type Organization,
+} from '../organization.ts';
 
-/** The spec's pattern for `org_id`. */
-const orgId = z.string().regex(/^[a-z0-9-]{1,60}$/);
+const orgId = z.string().regex(ORG_ID_PATTERN);
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(400).default(10),
