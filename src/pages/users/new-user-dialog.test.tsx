@@ -89,4 +89,19 @@ describe('New User dialog', () => {
     await user.keyboard('{Escape}');
     expect(await screen.findByRole('rowheader', { name: /^ghost/ })).toBeInTheDocument();
   });
+
+  it("at the branch's roles limit, shows Neon's refusal in the open dialog and creates nothing", async () => {
+    // Demo main holds 6 roles: with a limit of 6, the next one is refused (422 ROLES_LIMIT_EXCEEDED).
+    await server.close();
+    server = await startConsoleServer({ NEON_LOCAL_ROLES_PER_BRANCH: '6' });
+    projectId = await server.demoProjectId();
+    const before = await roleNames();
+    const { user, dialog } = await openNewUser();
+    await user.type(within(dialog).getByLabelText('Name'), 'seventh');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      /The user was not created\. branch roles limit of 6 exceeded, got 6/,
+    );
+    expect(await roleNames()).toEqual(before);
+  });
 });
