@@ -58,6 +58,8 @@ test.describe('Browse', () => {
   test("a load reads the project, its branches and operations, and the default branch's users and databases, once each", async ({
     page,
   }) => {
+    // The server preloads these with the HTML: a preload the page's own request did not
+    // take would show here as a second read of the same path.
     const reads: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());

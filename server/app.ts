@@ -114,7 +114,12 @@ export function createApp(
     throw new ApiError(404, `no such endpoint: ${c.req.method} ${c.req.path}`);
   });
 
-  mountConsole(app, config.consoleDir, sessionToken(apiKey));
+  mountConsole(
+    app,
+    config.consoleDir,
+    sessionToken(apiKey),
+    store ? (projectId) => store.defaultBranch(projectId)?.id : undefined,
+  );
 
   return {
     app,

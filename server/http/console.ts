@@ -6,9 +6,48 @@ import { compress } from 'hono/compress';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { SESSION_COOKIE } from './auth.ts';
 import type { ApiEnv } from './env.ts';
+import { usersPageReads } from '../../rules/users-page-reads.ts';
 
-/** The built console with SPA fallback; serving its HTML hands the page its session cookie. */
-export function mountConsole(app: Hono<ApiEnv>, consoleDir: string, session: string): void {
+/** The users page's route (src/lib/routes.ts), for ids shaped as Neon's; others get no preloads. */
+const USERS_PAGE = /^\/projects\/([\w-]+)\/settings\/users\/?$/;
+const ID = /^[\w-]+$/;
+
+/**
+ * `Link: <…>; rel=preload; as=fetch` for each read of the users page's first paint: the
+ * browser fetches them while it loads the scripts, and the console's own requests (same
+ * URL, CORS mode, same-origin credentials) take those answers. The branch is the URL's, or
+ * the project's default when the server knows it (local mode); in Neon mode without one
+ * the console asks for the branch's users once the branches arrive.
+ */
+function preloadLinks(
+  path: string,
+  branchParam: string | undefined,
+  defaultBranchOf: ((projectId: string) => string | undefined) | undefined,
+): string | undefined {
+  const projectId = USERS_PAGE.exec(path)?.[1];
+  if (!projectId) return undefined;
+  const branchId =
+    branchParam === undefined
+      ? defaultBranchOf?.(projectId)
+      : ID.test(branchParam)
+        ? branchParam
+        : undefined;
+  return usersPageReads(projectId, branchId)
+    .map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`)
+    .join(', ');
+}
+
+/**
+ * The built console with SPA fallback; serving its HTML hands the page its session cookie
+ * and, for the users page, preloads of its first reads. `defaultBranchOf` names a project's
+ * default branch where the server knows it.
+ */
+export function mountConsole(
+  app: Hono<ApiEnv>,
+  consoleDir: string,
+  session: string,
+  defaultBranchOf?: (projectId: string) => string | undefined,
+): void {
   const indexFile = path.join(consoleDir, 'index.html');
   if (fs.existsSync(consoleDir)) {
     app.use(
@@ -42,6 +81,8 @@ export function mountConsole(app: Hono<ApiEnv>, consoleDir: string, session: str
     }
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
     c.header('Cache-Control', 'no-cache');
+    const links = preloadLinks(c.req.path, c.req.query('branch'), defaultBranchOf);
+    if (links) c.header('Link', links);
     return c.html(fs.readFileSync(indexFile, 'utf8'));
   });
 }

@@ -1,9 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { listProjectBranches, type Branch } from '@neon/sdk/raw';
 import { neonClient } from '@/api/neon-client';
-
-// Neon serves at most 100 branches a page (neonctl walks `pagination.next` for the same reason).
-const BRANCHES_PAGE_SIZE = 100;
+import { BRANCHES_PAGE_SIZE } from '../../rules/users-page-reads.ts';
 
 export const branchQueries = {
   /** Every branch of the project: the pages are walked here, so the list is whole. */

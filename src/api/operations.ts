@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { listProjectOperations, type Operation } from '@neon/sdk/raw';
 import { neonClient } from '@/api/neon-client';
+import { OPERATIONS_PAGE_SIZE } from '../../rules/users-page-reads.ts';
 
 // Neon's operations take seconds; half a second keeps a row's "Applying changes" close to the truth.
 const POLL_MS = 500;
@@ -25,8 +26,7 @@ export const operationQueries = {
         listProjectOperations({
           client: neonClient(),
           path: { project_id: projectId },
-          // The newest operations are the ones a row can be waiting for.
-          query: { limit: 100 },
+          query: { limit: OPERATIONS_PAGE_SIZE },
           signal,
           throwOnError: true,
         }),

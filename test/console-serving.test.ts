@@ -9,7 +9,7 @@ import { startLocalServer, type LocalServer } from './support/local-server.ts';
 // A console build as vite.config.ts writes it: a chunk with its .br and .gz, and one without.
 const SCRIPT = `export const rows = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `user_${i}`))};\n`;
 
-describe('the console’s scripts', () => {
+describe('the console', () => {
   let consoleDir: string;
   let server: LocalServer;
 
@@ -30,11 +30,11 @@ describe('the console’s scripts', () => {
   });
 
   // Over a real socket, with the body as sent (no client decoding it).
-  const get = (file: string, acceptEncoding?: string) =>
+  const get = (target: string, acceptEncoding?: string) =>
     new Promise<{ res: http.IncomingMessage; body: Buffer }>((resolve, reject) => {
       const headers = acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {};
       http
-        .get(`${server.url}/assets/${file}`, { headers }, (res) => {
+        .get(`${server.url}${target}`, { headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => resolve({ res, body: Buffer.concat(chunks) }));
@@ -42,8 +42,8 @@ describe('the console’s scripts', () => {
         .on('error', reject);
     });
 
-  it('go as the build compressed them: brotli, else gzip, else as they are', async () => {
-    const br = await get('page-abc123.js', 'gzip, deflate, br');
+  it('sends scripts as the build compressed them: brotli, else gzip, else as they are', async () => {
+    const br = await get('/assets/page-abc123.js', 'gzip, deflate, br');
     expect(br.res.statusCode).toBe(200);
     expect(br.res.headers['content-encoding']).toBe('br');
     expect(br.res.headers['content-type']).toMatch(/^text\/javascript/);
@@ -51,18 +51,56 @@ describe('the console’s scripts', () => {
     expect(br.res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(brotliDecompressSync(br.body).toString()).toBe(SCRIPT);
 
-    const gz = await get('page-abc123.js', 'gzip, deflate');
+    const gz = await get('/assets/page-abc123.js', 'gzip, deflate');
     expect(gz.res.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.body).toString()).toBe(SCRIPT);
 
-    const plain = await get('page-abc123.js');
+    const plain = await get('/assets/page-abc123.js');
     expect(plain.res.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(SCRIPT);
   });
 
-  it('without a compressed copy are compressed as they are sent', async () => {
-    const { res, body } = await get('plain-abc123.js', 'gzip');
+  it('compresses a script without a compressed copy as it sends it', async () => {
+    const { res, body } = await get('/assets/plain-abc123.js', 'gzip');
     expect(res.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(body).toString()).toBe(SCRIPT);
+  });
+
+  // The browser fetches these beside the scripts; e2e/browse.spec.ts proves the page uses them.
+  it("names the users page's first reads as preloads of its HTML, with the default branch or the URL's", async () => {
+    const api = (p: string) =>
+      fetch(`${server.url}/api/v2${p}`, {
+        headers: { Authorization: `Bearer ${server.apiKey}` },
+      }).then((r) => r.json() as Promise<Record<string, { id: string; default?: boolean }[]>>);
+    const projectId = (await api('/projects')).projects![0]!.id;
+    const branches = (await api(`/projects/${projectId}/branches`)).branches!;
+    const main = branches.find((b) => b.default)!.id;
+    const other = branches.find((b) => !b.default)!.id;
+    const links = async (target: string) => {
+      const { res } = await get(target);
+      expect(res.statusCode).toBe(200);
+      return res.headers.link;
+    };
+    const preloads = (branchId: string) =>
+      [
+        `/api/v2/projects/${projectId}`,
+        `/api/v2/projects/${projectId}/branches?limit=100`,
+        `/api/v2/projects/${projectId}/operations?limit=100`,
+        `/api/v2/projects/${projectId}/branches/${branchId}/roles`,
+        `/api/v2/projects/${projectId}/branches/${branchId}/databases`,
+      ]
+        .map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`)
+        .join(', ');
+
+    expect(await links(`/projects/${projectId}/settings/users`)).toBe(preloads(main));
+    expect(await links(`/projects/${projectId}/settings/users?branch=${other}`)).toBe(
+      preloads(other),
+    );
+    // A branch id not shaped as one: the project's reads only.
+    expect(await links(`/projects/${projectId}/settings/users?branch=%3Cx%3E`)).toBe(
+      preloads('').split(', ').slice(0, 3).join(', '),
+    );
+    expect(await links('/')).toBeUndefined();
+    expect(await links(`/projects/${projectId}/settings/users/extra`)).toBeUndefined();
   });
 });
