@@ -60,7 +60,7 @@ describe('@neon/sdk', () => {
     expect(me.login).toBe('demo');
   });
 
-  it("reads the key's organization, and walks projects a page at a time to the end", async () => {
+  it("reads the key's organization, and walks projects and branches a page at a time to the end", async () => {
     const orgs = await client().user.organizations();
     expect(orgs.map((o) => o.id)).toEqual([expect.stringMatching(/^[a-z0-9-]{1,60}$/)]);
     // A server of its own: the neonctl tests below rely on the demo project being the only one.
@@ -87,6 +87,12 @@ describe('@neon/sdk', () => {
       expect(listing.every((q) => q.includes(`org_id=${orgs[0]!.id}`))).toBe(true);
       const searched = await neon.projects.list({ limit: 1, search: 'PAGED' }).all();
       expect(searched.map((p) => p.name)).toEqual(['paged-1', 'paged-2']);
+      // Branches page by pagination.next, which the last page leaves out.
+      const demo = all.find((p) => p.name === 'demo-project')!.id;
+      requests.length = 0;
+      const branches = await neon.branches.list({ projectId: demo, limit: 1 }).all();
+      expect(branches.map((b) => b.name).sort()).toEqual(['dev', 'main']);
+      expect(requests).toHaveLength(2);
     } finally {
       await paged.close();
     }
