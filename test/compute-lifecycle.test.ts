@@ -53,6 +53,17 @@ describe('compute lifecycle', { timeout: 60_000 }, () => {
     );
   });
 
+  it('two callers setting the same endpoint at once: one listener on that port, neither refused', async () => {
+    const other = await allocatePort();
+    await Promise.all([
+      engine.manager.setEndpoint(BRANCH, { port: other, suspendTimeoutSeconds: 0 }),
+      engine.manager.setEndpoint(BRANCH, { port: other, suspendTimeoutSeconds: 0 }),
+    ]);
+    expect(await loginError(other, USER.name, USER.password)).toBeUndefined();
+    await engine.manager.setEndpoint(BRANCH, { port, suspendTimeoutSeconds: 0 });
+    expect(await loginError(port, USER.name, USER.password)).toBeUndefined();
+  });
+
   it('suspends after the idle timeout (no process left), never while a connection is open', async () => {
     await engine.manager.setEndpoint(BRANCH, { port, suspendTimeoutSeconds: 1 });
     const held = await login(port, USER.name, USER.password);

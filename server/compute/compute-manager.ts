@@ -121,6 +121,8 @@ interface Compute {
   endpoint?: EndpointSettings & { proxy: EndpointProxy };
   /** Suspend/stop asked for: the "stopped" event is then not a crash. */
   stopping: boolean;
+  /** The endpoint change under way: the next one waits for it. */
+  endpointChange?: Promise<unknown>;
 }
 
 /** A free port for an endpoint (the caller keeps it for the endpoint's life). */
@@ -232,8 +234,22 @@ export class ComputeManager {
     });
   }
 
-  async setEndpoint(branchId: string, settings: EndpointSettings): Promise<void> {
+  /**
+   * The endpoint listens on settings.port. Changes are made one at a time: two callers
+   * provisioning a branch at once (an operation, the start-up pass) would otherwise both
+   * listen on its port, and the second, refused, would move the endpoint.
+   */
+  setEndpoint(branchId: string, settings: EndpointSettings): Promise<void> {
     const compute = this.compute(branchId);
+    const change = (compute.endpointChange ?? Promise.resolve()).then(() =>
+      this.changeEndpoint(compute, settings),
+    );
+    compute.endpointChange = change.catch(() => {});
+    return change;
+  }
+
+  private async changeEndpoint(compute: Compute, settings: EndpointSettings): Promise<void> {
+    const branchId = compute.branchId;
     const current = compute.endpoint;
     if (current && current.port === settings.port) {
       current.suspendTimeoutSeconds = settings.suspendTimeoutSeconds;

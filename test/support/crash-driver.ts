@@ -461,7 +461,12 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           nextProgress += 50;
           progress(
             `${report.kills} kills, ${report.acknowledged.creates + report.acknowledged.resets + report.acknowledged.deletes} acknowledged, ` +
-              `${report.lost} lost, ${report.halfApplied} half-applied, ${report.integrityFailures} integrity failures`,
+              `${report.lost} lost, ${report.halfApplied} half-applied, ${report.integrityFailures} integrity failures` +
+              (computes
+                ? `, ${report.postmasterKills} postmasters killed, ${report.postgresChecks} Postgres checks, ` +
+                  `${report.postgresDisagreements} disagreements, ${report.orphans} orphans`
+                : '') +
+              `, ${report.problems.length} problems, ${Math.round((performance.now() - started) / 1000)} s, load ${os.loadavg()[0]!.toFixed(1)}`,
           );
         }
       }
