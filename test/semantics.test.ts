@@ -965,6 +965,11 @@ describe('durability', () => {
     vi.setSystemTime(t0 + 5_000);
     const created = await createRole(first, 'kept role');
     expect(created.status).toBe(201);
+    vi.setSystemTime(t0 + 7_000);
+    const passwordless = await first.api.request('POST', rolesPath(first), {
+      body: { role: { name: 'kept ghost', no_login: true } },
+    });
+    expect(passwordless.body.role.authentication_method).toBe('no_login');
     vi.setSystemTime(t0 + 10_000);
     expect((await first.api.request('DELETE', `${databasesPath(first)}/analytics`)).status).toBe(
       200,
@@ -982,6 +987,10 @@ describe('durability', () => {
       expect(second.projectId).toBe(first.projectId);
       expect(await snapshot(second)).toEqual(state);
       expect(await roleNames(second)).toContain('kept role');
+      // The snapshot holds it too: still no_login, still nothing to reveal.
+      expect(
+        (await second.api.request('GET', `${rolesPath(second)}/kept%20ghost/reveal_password`)).body,
+      ).toEqual({ password: '' });
       expect(await databaseNames(second)).not.toContain('analytics');
       expect(
         (
