@@ -51,9 +51,10 @@ function precompressAssets(): Plugin {
         const source = fs.readFileSync(file);
         if (source.length < 1024) continue; // what the server's compress() also leaves alone
         fs.writeFileSync(`${file}.gz`, gzipSync(source, { level: 9 }));
+        // Quality 10: the vendor chunk 2 % larger than at 11, in 0.4 s instead of 1 s.
         fs.writeFileSync(
           `${file}.br`,
-          brotliCompressSync(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+          brotliCompressSync(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 10 } }),
         );
       }
     },

@@ -11,15 +11,22 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 
 const queryClient = createQueryClient();
-// A load of the users page asks for its data now, not after React's first render.
+// A load of the users page asks for its data now, not after React's first render, and
+// renders once it is in (or after 50 ms at most): one render of the list instead of a
+// "Loading…" re-rendered as each answer arrives.
 const usersRoute = matchPath(USERS_ROUTE, window.location.pathname);
-if (usersRoute?.params.projectId) {
-  const branchId = new URLSearchParams(window.location.search).get('branch');
-  prefetchUsersPage(queryClient, usersRoute.params.projectId, branchId);
-}
-
-createRoot(root).render(
-  <StrictMode>
-    <App queryClient={queryClient} />
-  </StrictMode>,
-);
+const firstReads = usersRoute?.params.projectId
+  ? prefetchUsersPage(
+      queryClient,
+      usersRoute.params.projectId,
+      new URLSearchParams(window.location.search).get('branch'),
+    )
+  : undefined;
+const render = () =>
+  createRoot(root).render(
+    <StrictMode>
+      <App queryClient={queryClient} />
+    </StrictMode>,
+  );
+if (firstReads) void Promise.race([firstReads, new Promise((r) => setTimeout(r, 50))]).then(render);
+else render();

@@ -16,16 +16,20 @@ export function prefetchUsersPage(
   queryClient: QueryClient,
   projectId: string,
   requestedBranchId: string | null,
-): void {
+): Promise<unknown> {
   const branches = branchQueries.list(projectId);
-  void queryClient.prefetchQuery(projectQueries.detail(projectId));
-  void queryClient.prefetchQuery(operationQueries.list(projectId));
-  void queryClient.prefetchQuery(branches).then(() => {
-    const branch = queryClient
-      .getQueryData(branches.queryKey)
-      ?.branches.find((b) => (requestedBranchId ? b.id === requestedBranchId : b.default));
-    if (!branch) return;
-    void queryClient.prefetchQuery(roleQueries.list(projectId, branch.id));
-    void queryClient.prefetchQuery(databaseQueries.list(projectId, branch.id));
-  });
+  return Promise.all([
+    queryClient.prefetchQuery(projectQueries.detail(projectId)),
+    queryClient.prefetchQuery(operationQueries.list(projectId)),
+    queryClient.prefetchQuery(branches).then(() => {
+      const branch = queryClient
+        .getQueryData(branches.queryKey)
+        ?.branches.find((b) => (requestedBranchId ? b.id === requestedBranchId : b.default));
+      if (!branch) return;
+      return Promise.all([
+        queryClient.prefetchQuery(roleQueries.list(projectId, branch.id)),
+        queryClient.prefetchQuery(databaseQueries.list(projectId, branch.id)),
+      ]);
+    }),
+  ]);
 }
