@@ -2,6 +2,7 @@
 // reports is a real WAL position of the parent, and a branch made there holds exactly what
 // the parent had committed before it, whatever the parent wrote after the request.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Body, InProcessApi } from './support/api.ts';
 import {
@@ -71,7 +72,7 @@ afterAll(async () => {
   await api?.close();
   expect(postgresUnder(dataDir)).toEqual([]);
   fs.rmSync(dataDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
   let headLsn: string;
@@ -160,3 +161,91 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
     expect(await count()).toBe(before);
   });
 });
+
+describe(
+  'the history window (history_retention_seconds) with computes on',
+  { timeout: 120_000 },
+  () => {
+    const WINDOW_S = 2;
+    const pastWindow = () => new Promise((resolve) => setTimeout(resolve, WINDOW_S * 1000 + 300));
+
+    it('keeps the archive to the window at each suspend, and refuses points before it', async () => {
+      const created = await api.request('POST', '/projects', {
+        body: {
+          project: {
+            name: 'short-history',
+            history_retention_seconds: WINDOW_S,
+            branch: { role_name: 'app_owner' },
+          },
+        },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.project.id;
+      const main = created.body.branch.id;
+      const endpointId = created.body.endpoints[0].id;
+      await finished(api, id, created.body.operations);
+      const login: Login = {
+        host: created.body.endpoints[0].host,
+        user: 'app_owner',
+        password: created.body.roles.find((r: { name: string }) => r.name === 'app_owner').password,
+        database: 'neondb',
+      };
+      const position = async () =>
+        (await query<{ lsn: string }>(login, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
+      const suspend = async () => {
+        const res = await api.request('POST', `/projects/${id}/endpoints/${endpointId}/suspend`);
+        await finished(api, id, res.body.operations);
+      };
+      const archive = path.join(dataDir, 'computes', main, 'wal-archive');
+      const segments = () =>
+        fs
+          .readdirSync(archive)
+          .filter((f) => /^[0-9A-F]{24}$/.test(f))
+          .sort();
+
+      // 1 MB segments: a few of them before the window, filled with rows.
+      await query(login, 'CREATE TABLE t (n int)');
+      await query(login, 'INSERT INTO t SELECT 1 FROM generate_series(1, 50000)');
+      const early = await position();
+      const earlyMoment = new Date().toISOString();
+      const before = segments();
+      await pastWindow();
+      await suspend(); // base/ has left the window: a newer copy is taken
+      await query(login, 'INSERT INTO t VALUES (2)');
+      await pastWindow();
+      await suspend(); // that copy has left the window too: the history now begins there
+      const after = segments();
+      expect(after.length).toBeLessThan(before.length);
+      expect(after).not.toContain(before[0]);
+
+      // A point in the window is still reached, from the newer copy and what is left of the archive.
+      await query(login, 'INSERT INTO t VALUES (3)');
+      const inWindow = await position();
+      await query(login, 'INSERT INTO t VALUES (4)');
+      for (const branch of [{ parent_lsn: early }, { parent_timestamp: earlyMoment }]) {
+        const res = await api.request('POST', `/projects/${id}/branches`, {
+          body: { branch: { parent_id: main, ...branch } },
+        });
+        expect(res.status, JSON.stringify(branch)).toBe(400);
+        expect(res.body.message).toMatch(/outside the history|history retention window/);
+      }
+      const res = await api.request('POST', `/projects/${id}/branches`, {
+        body: {
+          branch: { parent_id: main, parent_lsn: inWindow },
+          endpoints: [{ type: 'read_write' }],
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      await finished(api, id, res.body.operations);
+      const rows = await query<{ n: number; count: string }>(
+        { ...login, host: res.body.endpoints[0].host },
+        'SELECT n, count(*) FROM t GROUP BY n ORDER BY n',
+      );
+      expect(rows.map((r) => [r.n, Number(r.count)])).toEqual([
+        [1, 50000],
+        [2, 1],
+        [3, 1],
+      ]);
+    });
+  },
+);

@@ -65,7 +65,7 @@ export async function recordSharedBase(
   return history;
 }
 
-function writeHistory(layout: ComputeLayout, history: BranchHistory): void {
+export function writeHistory(layout: ComputeLayout, history: BranchHistory): void {
   const temp = `${layout.metaFile}.tmp`;
   fs.writeFileSync(temp, JSON.stringify(history, null, 2) + '\n', { mode: 0o600 });
   fs.renameSync(temp, layout.metaFile);
@@ -87,16 +87,35 @@ export function walTimeAt(layout: ComputeLayout, lsn: string): string | undefine
   const history = readHistory(layout);
   if (!history || parseLsn(lsn) < parseLsn(history.baseLsn)) return undefined;
   let time = history.baseTime;
+  for (const [noted, at] of walNotes(layout)) {
+    if (parseLsn(noted) > parseLsn(lsn)) continue;
+    if (Date.parse(at) > Date.parse(time)) time = at;
+  }
+  return time;
+}
+
+/**
+ * The earliest moment by which the branch's WAL is known to have passed `lsn` (a note of a
+ * position at or beyond it); undefined when no note is that far yet (the point is recent).
+ */
+export function walTimeBy(layout: ComputeLayout, lsn: string): string | undefined {
+  let time: string | undefined;
+  for (const [noted, at] of walNotes(layout)) {
+    if (parseLsn(noted) < parseLsn(lsn)) continue;
+    if (time === undefined || Date.parse(at) < Date.parse(time)) time = at;
+  }
+  return time;
+}
+
+function walNotes(layout: ComputeLayout): Array<[string, string]> {
   let notes = '';
   try {
     notes = fs.readFileSync(layout.walTimesFile, 'utf8');
   } catch {
-    // none yet
+    return [];
   }
-  for (const line of notes.split('\n')) {
-    const [noted, at] = line.split(' ');
-    if (!noted || !at || parseLsn(noted) > parseLsn(lsn)) continue;
-    if (Date.parse(at) > Date.parse(time)) time = at;
-  }
-  return time;
+  return notes
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((parts): parts is [string, string] => parts.length === 2 && Boolean(parts[0]));
 }

@@ -6,6 +6,8 @@ import path from 'node:path';
  *   wal-archive/   every WAL segment written since `base/` (archive_command copies here)
  *   base/          a cleanly stopped copy of the cluster taken when the branch was made:
  *                  with wal-archive/ it reaches any point of the branch's history
+ *   base-next/     a newer copy, taken when base/ left the history window; it becomes
+ *                  base/ once it has left the window too (history-retention.ts)
  *   restore-wal/   WAL staged from the parent while a branch is being made (removed after)
  *   admin-password the internal superuser's password (0600, ours only; never logged)
  *   postgres.log   Postgres's own log (stderr)
@@ -20,6 +22,7 @@ export interface ComputeLayout {
   pgdata: string;
   archive: string;
   base: string;
+  baseNext: string;
   restoreWal: string;
   passwordFile: string;
   logFile: string;
@@ -45,6 +48,7 @@ export function computeLayout(dataDir: string, branchId: string): ComputeLayout 
     pgdata: path.join(root, 'pgdata'),
     archive: path.join(root, 'wal-archive'),
     base: path.join(root, 'base'),
+    baseNext: path.join(root, 'base-next'),
     restoreWal: path.join(root, 'restore-wal'),
     passwordFile: path.join(root, 'admin-password'),
     logFile: path.join(root, 'postgres.log'),

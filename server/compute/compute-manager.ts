@@ -38,6 +38,8 @@
  *   history(branchId)               where the branch's history begins (base LSN and time).
  *   timeAtLsn(branchId, lsn)        the latest moment known to be at or before that point.
  *   usage(branchId) → { pids, rssBytes, pssBytes }   (sync) memory of a running compute.
+ *   At each suspend, with historyRetentionSeconds, the branch's history is trimmed to its
+ *   window (base copies and WAL archive: history-retention.ts; "history" events).
  *   stopAll()                       stops every Postgres this manager started (fast
  *                                   shutdown) and every endpoint listener.
  *
@@ -68,9 +70,11 @@ import {
   recordBase,
   recordWalTime,
   walTimeAt,
+  walTimeBy,
   type BranchHistory,
 } from './branch-history.ts';
 import { takeOverDataDir } from './postmaster.ts';
+import { keepHistoryWindow } from './history-retention.ts';
 import { checkpointLsn } from './pg-control.ts';
 import { formatLsn } from './lsn.ts';
 import { freePort } from './free-port.ts';
@@ -90,6 +94,7 @@ export type ComputeEventType =
   | 'repaired'
   | 'took-over'
   | 'deleted'
+  | 'history'
   | 'error';
 
 export interface ComputeEvent {
@@ -104,6 +109,8 @@ export interface ComputeManagerOptions {
   desiredState?: (branchId: string) => Promise<DesiredState | undefined> | DesiredState | undefined;
   /** For computes started without an endpoint (by apply, listRoles…). Default 300; 0 = never. */
   defaultSuspendTimeoutSeconds?: number;
+  /** The branch's history window (its project's history_retention_seconds); none: kept whole. */
+  historyRetentionSeconds?: (branchId: string) => number | undefined;
 }
 
 export interface EndpointSettings {
@@ -283,6 +290,7 @@ export class ComputeManager {
     if (!compute) return;
     await this.stopCompute(compute);
     if (compute.leases === 0) this.emit(branchId, 'suspended', 'suspended on request');
+    await this.keepHistoryWindow(compute);
   }
 
   async restart(branchId: string): Promise<void> {
@@ -335,6 +343,11 @@ export class ComputeManager {
 
   timeAtLsn(branchId: string, lsn: string): string | undefined {
     return walTimeAt(computeLayout(this.options.dataDir, branchId), lsn);
+  }
+
+  /** The earliest moment the branch is known to have been past that point (none: recent). */
+  timeByLsn(branchId: string, lsn: string): string | undefined {
+    return walTimeBy(computeLayout(this.options.dataDir, branchId), lsn);
   }
 
   usage(branchId: string): { pids: number[]; rssBytes: number; pssBytes: number } {
@@ -500,7 +513,10 @@ export class ComputeManager {
       compute.idleTimer = undefined;
       if (compute.leases > 0 || !compute.cluster.running) return;
       this.stopCompute(compute).then(
-        () => this.emit(compute.branchId, 'suspended', `idle for ${seconds} s`),
+        () => {
+          this.emit(compute.branchId, 'suspended', `idle for ${seconds} s`);
+          return this.keepHistoryWindow(compute);
+        },
         (error: Error) => this.emit(compute.branchId, 'error', `suspend: ${error.message}`),
       );
     }, seconds * 1000);
@@ -516,6 +532,29 @@ export class ComputeManager {
       await compute.cluster.stop();
     } finally {
       compute.stopping = false;
+    }
+  }
+
+  /**
+   * At a suspend: the WAL archive keeps the history window and no more (history-retention.ts).
+   * Runs in the cluster's queue, so a wake meanwhile waits until the files are settled.
+   */
+  private async keepHistoryWindow(compute: Compute): Promise<void> {
+    const seconds = this.options.historyRetentionSeconds?.(compute.branchId);
+    if (seconds === undefined || this.closed) return;
+    try {
+      const done = await compute.cluster.serialised(async () =>
+        compute.cluster.running || !readHistory(compute.layout)
+          ? []
+          : keepHistoryWindow(compute.layout, Date.now() - seconds * 1000),
+      );
+      for (const line of done) this.emit(compute.branchId, 'history', line);
+    } catch (error) {
+      this.emit(
+        compute.branchId,
+        'error',
+        `keeping the history window: ${(error as Error).message}`,
+      );
     }
   }
 

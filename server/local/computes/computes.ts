@@ -56,6 +56,7 @@ export class Computes {
       dataDir: this.tempDir ?? options.dataDir,
       log: (event) => this.onEvent(event),
       desiredState: (branchId) => store.desiredState(branchId),
+      historyRetentionSeconds: (branchId) => this.retentionOf(branchId),
       defaultSuspendTimeoutSeconds: options.suspendTimeoutSeconds,
     });
     this.manager.then(
@@ -147,7 +148,18 @@ export class Computes {
     parent: BranchRow,
     point: BranchPoint,
   ): Promise<{ point: BranchPoint; walLsn: number | null }> {
-    if (point && 'timestamp' in point) return { point, walLsn: null };
+    const retention = this.retentionOf(parent.id) ?? Infinity;
+    const windowStart = Date.now() - retention * 1000;
+    const outsideWindow = (what: string) =>
+      invalid(
+        `${what} is older than the project's history retention window (history_retention_seconds ${retention}): branch from ${new Date(windowStart).toISOString()} or later`,
+      );
+    if (point && 'timestamp' in point) {
+      if (point.timestamp < windowStart) {
+        throw outsideWindow(`parent_timestamp ${new Date(point.timestamp).toISOString()}`);
+      }
+      return { point, walLsn: null };
+    }
     const manager = await this.manager;
     if (!manager.has(parent.id)) await this.provision(parent);
     const head = await manager.currentLsn(parent.id, { wake: false });
@@ -160,7 +172,19 @@ export class Computes {
         `parent_lsn ${asked} is outside the history of branch ${parent.id} (${history.baseLsn} to ${head})`,
       );
     }
+    // Passed before the window began, by what the compute noted (each apply and suspend).
+    const passedBy = manager.timeByLsn(parent.id, asked);
+    if (passedBy !== undefined && Date.parse(passedBy) < windowStart) {
+      throw outsideWindow(`parent_lsn ${asked}`);
+    }
     return { point: { timestamp: Date.parse(moment) }, walLsn: point.lsn };
+  }
+
+  /** The project's history_retention_seconds, the window of its branches' history. */
+  private retentionOf(branchId: string): number | undefined {
+    const branch = this.store.findBranch(branchId);
+    if (!branch) return undefined;
+    return this.store.project(branch.project_id).history_retention_seconds;
   }
 
   /** The endpoint's port listens; a port another program took moves (and the store says so). */
