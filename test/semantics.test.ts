@@ -435,6 +435,11 @@ describe("limits: Neon's by default, each a setting", () => {
       expectError(refused, 422, /^project branches limit of 10 exceeded, got 10$/);
       expect(refused.body.code).toBe('BRANCHES_LIMIT_EXCEEDED');
       expect(await snapshot(d)).toEqual(before);
+      // The account and each project's owner report the limit the server enforces.
+      expect((await d.api.request('GET', '/users/me')).body.branches_limit).toBe(10);
+      expect(
+        (await d.api.request('GET', `/projects/${d.projectId}`)).body.project.owner.branches_limit,
+      ).toBe(10);
     } finally {
       d.api.close();
     }
@@ -466,6 +471,7 @@ describe("limits: Neon's by default, each a setting", () => {
         422,
         /limit of 12 exceeded/,
       );
+      expect((await d.api.request('GET', '/users/me')).body.branches_limit).toBe(12);
     } finally {
       d.api.close();
     }

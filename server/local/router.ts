@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Store } from './store/store.ts';
+import type { Limits } from './store/limits.ts';
 import type { Computes } from './computes/computes.ts';
 import type { LocalContext } from './context.ts';
 import * as shape from './shapes.ts';
@@ -23,6 +24,7 @@ export interface LocalAccountSettings {
   orgId: string;
   orgName: string;
   orgOnly: boolean;
+  limits: Pick<Limits, 'branchesPerProject'>;
 }
 
 /** Neon's spec knows the path: 501 for a method we do not implement, 405 for one Neon lacks. */
@@ -50,7 +52,7 @@ export function localApi(
 ) {
   const ctx: LocalContext = {
     store,
-    account: localAccount(settings.account),
+    account: localAccount(settings.account, settings.limits.branchesPerProject),
     organization: localOrganization(
       store,
       { id: settings.orgId, name: settings.orgName, orgOnly: settings.orgOnly },

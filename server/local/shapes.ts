@@ -19,6 +19,8 @@ export interface Account {
   login: string;
   email: string;
   id: string;
+  /** Branches a project may have, as `/users/me` and each project's owner report it. */
+  branchesLimit: number;
 }
 
 const PROXY_HOST = 'local.neon.localhost';
@@ -103,7 +105,7 @@ export function project(p: ProjectRow, account: Account, now: number) {
     owner: {
       email: account.email,
       name: account.login,
-      branches_limit: 5000,
+      branches_limit: account.branchesLimit,
       subscription_type: 'free_v3',
     },
   };

@@ -23,7 +23,7 @@ export function accountRoutes({ account }: LocalContext) {
         last_name: '',
         image: '',
         projects_limit: 100,
-        branches_limit: 5000,
+        branches_limit: account.branchesLimit,
         max_autoscaling_limit: 16,
         auth_accounts: [
           {
@@ -39,10 +39,17 @@ export function accountRoutes({ account }: LocalContext) {
     );
 }
 
-/** The local server's one account, named by `NEON_LOCAL_ACCOUNT`; its id is stable across restarts. */
-export function localAccount(login: string): Account {
+/** What the account reports as its branch limit when NEON_LOCAL_BRANCHES_PER_PROJECT is 0 (lifted). */
+const LIFTED_BRANCHES_LIMIT = 5000;
+
+/**
+ * The local server's one account, named by `NEON_LOCAL_ACCOUNT`; its id is stable across
+ * restarts. It reports the branch limit the store enforces.
+ */
+export function localAccount(login: string, branchesPerProject: number): Account {
   return {
     login,
+    branchesLimit: branchesPerProject || LIFTED_BRANCHES_LIMIT,
     email: `${login}@example.com`,
     id: createHash('sha256').update(login).digest('hex').slice(0, 32),
   };
