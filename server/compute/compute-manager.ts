@@ -603,10 +603,19 @@ const POSTMASTER_EXIT_WAIT_MS = 2_000;
 
 /** SQLSTATE classes and Node codes of a session that lost its server. */
 function isLostConnection(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string };
+  const {
+    code: nodeCode,
+    sqlstate,
+    message,
+  } = error as {
+    code?: string;
+    sqlstate?: string; // an ApplyError carries Postgres's (or Node's) code here
+    message?: string;
+  };
+  const code = sqlstate ?? nodeCode;
   if (code && /^(08|57P0[123])/.test(code)) return true; // connection exception, shutdown, crash
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)) return true;
-  return /Connection terminated|connection ended|Client has encountered a connection error/i.test(
+  return /Connection terminated|connection ended|Client has encountered a connection error|error establishing an SSL connection/i.test(
     message ?? '',
   );
 }

@@ -131,6 +131,7 @@ interface Operation {
   branch_id?: string;
   action: string;
   status: string;
+  error?: string;
 }
 
 interface Answer {
@@ -185,6 +186,8 @@ function startServer(
         NEON_LOCAL_OPERATION_MS: String(operationMs),
         NEON_LOCAL_SEED: '0',
         NEON_LOCAL_COMPUTES: computes ? '1' : '0',
+        // With computes, the server's log says why an operation failed or a request got a 500.
+        NEON_LOCAL_QUIET: computes ? '0' : '1',
         NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS: '0',
         NEON_API_KEY: API_KEY,
         HOST: '127.0.0.1',
@@ -270,6 +273,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
   };
   const problem = (text: string) => {
     if (report.problems.length < 50) report.problems.push(text);
+    progress(`problem: ${text}`); // as it happens: a long run can be read while it goes
   };
 
   let nextProgress = 50;
@@ -583,7 +587,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
             ? ` (server log: ${running
                 .output()
                 .split('\n')
-                .filter((line) => /error/i.test(line))
+                .filter((line) => /error|failed/i.test(line) && !/^(GET|POST|DELETE) /.test(line))
                 .slice(-3)
                 .join(' | ')
                 .slice(0, 1500)})`
@@ -853,7 +857,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           if (afterRestart) report.operationsInFlightAtRestart++;
           unfinished.set(op.id, projectId);
         } else if (op.status === 'failed')
-          problem(`operation ${op.id} failed without any fault injected`);
+          problem(`operation ${op.id} failed without any fault injected: ${op.error ?? ''}`);
       }
       return found;
     }
@@ -871,7 +875,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
           if (operation.status === 'finished') unfinished.delete(id);
           else if (operation.status === 'failed') {
             unfinished.delete(id);
-            problem(`operation ${id} failed without any fault injected`);
+            problem(`operation ${id} failed without any fault injected: ${operation.error ?? ''}`);
           }
         }
         if (!unfinished.size || performance.now() > deadline) break;
