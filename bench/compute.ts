@@ -230,6 +230,8 @@ export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
       NEON_LOCAL_OPERATION_MS: '0',
       // Never suspended by the clock: the bench suspends and starts computes itself.
       NEON_LOCAL_SUSPEND_TIMEOUT_SECONDS: '0',
+      // Neon's free-plan limit (10) would stop the many-branches figure.
+      NEON_LOCAL_BRANCHES_PER_PROJECT: String(Math.max(o.branches, o.repeats) + 1),
     });
     const api = new Api(server.url);
 
