@@ -11,10 +11,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = path.join(ROOT, 'node_modules', '.cache', 'neon-server');
-export const SERVER_BUNDLE = path.join(OUT_DIR, 'server.mjs');
-/** The project files the bundle was made from (paths relative to ROOT), for the stale check. */
-const INPUTS_FILE = path.join(OUT_DIR, 'inputs.json');
 /**
  * Besides the sources esbuild read: this file (the build's options) and npm's record of
  * what is installed, which changes with every install (the packages are in the bundle).
@@ -27,38 +23,51 @@ const ALWAYS_INPUTS = ['server/bundle.mjs', 'node_modules/.package-lock.json', '
  */
 const EXTERNAL = ['better-sqlite3', 'vite', 'pg-native'];
 
-/** The bundle's path, rebuilt first when it is missing or older than any of its inputs. */
-export async function serverBundle() {
-  if (!isFresh()) await buildServerBundle();
-  return SERVER_BUNDLE;
+/**
+ * The bundle's path, rebuilt first when it is missing or older than any of its inputs.
+ * `root` is the project's (tests bundle a project of their own).
+ */
+export async function serverBundle(root = ROOT) {
+  const outDir = path.join(root, 'node_modules', '.cache', 'neon-server');
+  const files = {
+    bundle: path.join(outDir, 'server.mjs'),
+    // The project files the bundle was made from (relative to root), for the stale check.
+    inputs: path.join(outDir, 'inputs.json'),
+  };
+  if (!isFresh(root, files)) await buildServerBundle(root, files);
+  return files.bundle;
 }
 
-function isFresh() {
+/** @typedef {{ bundle: string, inputs: string }} BundleFiles */
+
+/** @param {string} root @param {BundleFiles} files */
+function isFresh(root, files) {
   let built;
   /** @type {string[]} */
   let inputs;
   try {
-    built = fs.statSync(SERVER_BUNDLE).mtimeMs;
-    inputs = JSON.parse(fs.readFileSync(INPUTS_FILE, 'utf8'));
+    built = fs.statSync(files.bundle).mtimeMs;
+    inputs = JSON.parse(fs.readFileSync(files.inputs, 'utf8'));
   } catch {
     return false;
   }
   return inputs.every((input) => {
     try {
-      return fs.statSync(path.join(ROOT, input)).mtimeMs <= built;
+      return fs.statSync(path.join(root, input)).mtimeMs <= built;
     } catch {
       return false; // an input is gone: the sources changed
     }
   });
 }
 
-async function buildServerBundle() {
+/** @param {string} root @param {BundleFiles} files */
+async function buildServerBundle(root, files) {
   const { build } = await import('esbuild');
   // The bundle is dated from before esbuild read the sources, so an edit made while it
   // builds still counts as newer.
   const started = new Date();
   const result = await build({
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
     entryPoints: ['server/main.ts'],
     bundle: true,
     platform: 'node',
@@ -73,14 +82,14 @@ async function buildServerBundle() {
     keepNames: true,
     metafile: true,
     write: false,
-    outfile: SERVER_BUNDLE,
+    outfile: files.bundle,
     logLevel: 'warning',
   });
   const inputs = [
     ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/')),
-    ...ALWAYS_INPUTS.filter((input) => fs.existsSync(path.join(ROOT, input))),
+    ...ALWAYS_INPUTS.filter((input) => fs.existsSync(path.join(root, input))),
   ];
-  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.mkdirSync(path.dirname(files.bundle), { recursive: true });
   // Written under a name of this process's own, then renamed: starts racing each other
   // never run a half-written file.
   const write = (/** @type {string} */ file, /** @type {string | Uint8Array} */ contents) => {
@@ -89,6 +98,6 @@ async function buildServerBundle() {
     fs.utimesSync(temp, started, started);
     fs.renameSync(temp, file);
   };
-  write(INPUTS_FILE, JSON.stringify(inputs));
-  write(SERVER_BUNDLE, result.outputFiles[0].contents);
+  write(files.inputs, JSON.stringify(inputs));
+  write(files.bundle, result.outputFiles[0].contents);
 }
