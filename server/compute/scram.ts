@@ -13,16 +13,45 @@ export function isScramVerifier(text: string): boolean {
 }
 
 export function scramVerifier(password: string, salt = crypto.randomBytes(16)): string {
-  return verifierFor(password, salt, ITERATIONS);
+  const verifier = verifierFor(password, salt, ITERATIONS);
+  remember(matchOf(verifier, password));
+  return verifier;
 }
+
+/**
+ * Pairs (verifier, password) already found to match, by an HMAC under a key of this process
+ * (no password kept): every apply checks every role of the branch, and one PBKDF2 of 4096
+ * rounds costs milliseconds of the event loop, so only new or changed passwords pay it.
+ */
+const MATCH_KEY = crypto.randomBytes(32);
+const knownMatches = new Set<string>();
+const MAX_KNOWN_MATCHES = 100_000;
 
 /** Whether `password` is the one `verifier` was made from (so an unchanged password is left alone). */
 export function verifierMatches(verifier: string, password: string): boolean {
+  const pair = matchOf(verifier, password);
+  if (knownMatches.has(pair)) return true;
   const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(verifier);
   if (!match) return false;
   const expected = verifierFor(password, Buffer.from(match[2]!, 'base64'), Number(match[1]));
   const [a, b] = [Buffer.from(expected), Buffer.from(verifier)];
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  const matches = a.length === b.length && crypto.timingSafeEqual(a, b);
+  if (matches) remember(pair);
+  return matches;
+}
+
+function matchOf(verifier: string, password: string): string {
+  return crypto
+    .createHmac('sha256', MATCH_KEY)
+    .update(verifier)
+    .update('\0')
+    .update(password)
+    .digest('base64');
+}
+
+function remember(pair: string): void {
+  if (knownMatches.size >= MAX_KNOWN_MATCHES) knownMatches.clear();
+  knownMatches.add(pair);
 }
 
 function verifierFor(password: string, salt: Buffer, iterations: number): string {
