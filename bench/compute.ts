@@ -175,8 +175,12 @@ function memoryOf(pids: number[]): { rss: number; pss: number } {
   return { rss, pss };
 }
 
-function du(dir: string): number {
-  return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+/** Bytes under the directories together (a file hard-linked from several counts once). */
+function du(...dirs: string[]): number {
+  const out = execFileSync('du', ['-sbc', ...dirs], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+  return Number(out[out.length - 1]!.split('\t')[0]);
 }
 
 /** Sequential GETs; median and p99 in ms. */
@@ -343,7 +347,8 @@ export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
     const root = (id: string) => path.join(dataDir, 'computes', id);
     rows.push(
       mibRow('disk of the 50 MB parent (cluster, base copy, WAL archive)', '—', du(root(mainId))),
-      mibRow('disk of one branch of it', '—', du(root(childId))),
+      // What the branch adds: its base/ and the parent's WAL it holds are hard links.
+      mibRow('disk one branch of it adds', '—', du(root(mainId), root(childId)) - du(root(mainId))),
     );
 
     rows.push(...(await manyBranches(api, dataDir, o)));
