@@ -14,7 +14,12 @@ export type ClusterEvent =
   | { type: 'crashed'; code: number | null }
   | { type: 'took-over'; found: 'stale-pid-file' | 'stopped-running-postmaster' };
 
-const START_ATTEMPTS = 3;
+/**
+ * Starts tried before giving up on a port taken meanwhile or the shared memory of a
+ * postmaster killed a moment ago (its backends hold it until they notice, which took over
+ * 600 ms at load 11): 200 ms more between each, at most 1 s, about 5 s in all.
+ */
+const START_ATTEMPTS = 8;
 /** SQLSTATE 53300: every connection slot taken. */
 const TOO_MANY_CONNECTIONS = '53300';
 /** Twice Postgres's authentication_timeout: by then every login holding a slot has ended. */
@@ -106,7 +111,7 @@ export class Cluster {
           ) {
             break;
           }
-          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 1_000)));
         }
       }
       throw lastError instanceof PostmasterError
