@@ -1,13 +1,13 @@
 // Bad input at the Postgres boundary, through the API with computes on: names that look like
 // SQL are literal role names, and names Postgres could not hold are refused before it sees them.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InProcessApi } from './support/api.ts';
 import { postgresLogs } from './support/compute-helpers.ts';
 import {
+  closeComputeApi,
   computeApi,
+  createOwnedProject,
   finished,
-  postgresUnder,
   query,
   tempDataDir,
   type Login,
@@ -37,27 +37,10 @@ async function operationCount(): Promise<number> {
 beforeAll(async () => {
   dataDir = tempDataDir('bad-input');
   api = computeApi(dataDir);
-  const created = await api.request('POST', '/projects', {
-    body: { project: { name: 'bad input', branch: { role_name: 'app_owner' } } },
-  });
-  expect(created.status).toBe(201);
-  projectId = created.body.project.id;
-  branchId = created.body.branch.id;
-  host = created.body.endpoints[0].host;
-  await finished(api, projectId, created.body.operations);
-  owner = {
-    host,
-    user: 'app_owner',
-    password: created.body.roles.find((r: { name: string }) => r.name === 'app_owner').password,
-    database: 'neondb',
-  };
+  ({ projectId, branchId, host, owner } = await createOwnedProject(api, 'bad input'));
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  expect(postgresUnder(dataDir)).toEqual([]);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeComputeApi(api, dataDir));
 
 const LITERAL_NAMES = [
   `o'brien`,

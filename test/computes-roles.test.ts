@@ -1,13 +1,13 @@
 // Real Postgres behind the API (NEON_LOCAL_COMPUTES=1): the users the API makes are roles
 // that log in, through the endpoint host the API reports.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InProcessApi } from './support/api.ts';
 import {
+  closeComputeApi,
   computeApi,
+  createOwnedProject,
   finished,
   loginError,
-  postgresUnder,
   query,
   tempDataDir,
   type Login,
@@ -24,27 +24,10 @@ const roles = () => `/projects/${projectId}/branches/${branchId}/roles`;
 beforeAll(async () => {
   dataDir = tempDataDir('roles');
   api = computeApi(dataDir);
-  const created = await api.request('POST', '/projects', {
-    body: { project: { name: 'computes', branch: { role_name: 'app_owner' } } },
-  });
-  expect(created.status).toBe(201);
-  projectId = created.body.project.id;
-  branchId = created.body.branch.id;
-  host = created.body.endpoints[0].host;
-  await finished(api, projectId, created.body.operations);
-  owner = {
-    host,
-    user: 'app_owner',
-    password: created.body.roles.find((r: { name: string }) => r.name === 'app_owner').password,
-    database: 'neondb',
-  };
+  ({ projectId, branchId, host, owner } = await createOwnedProject(api, 'computes'));
 }, 120_000);
 
-afterAll(async () => {
-  await api?.close();
-  expect(postgresUnder(dataDir)).toEqual([]);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeComputeApi(api, dataDir));
 
 async function createRole(name: string): Promise<string> {
   const res = await api.request('POST', roles(), { body: { role: { name } } });

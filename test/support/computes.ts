@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { inProcessApi, type InProcessApi } from './api.ts';
 import { testServerEnv } from './test-env.ts';
 
@@ -239,4 +240,44 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A project made through a computes API, and a login as its owner on the endpoint host. */
+export interface OwnedProject {
+  projectId: string;
+  branchId: string;
+  host: string;
+  owner: Login;
+}
+
+/** Creates a project whose owner role is `ownerName`, waits for its compute, and logs its owner in there. */
+export async function createOwnedProject(
+  api: InProcessApi,
+  name: string,
+  ownerName = 'app_owner',
+): Promise<OwnedProject> {
+  const created = await api.request('POST', '/projects', {
+    body: { project: { name, branch: { role_name: ownerName } } },
+  });
+  expect(created.status).toBe(201);
+  const host: string = created.body.endpoints[0].host;
+  await finished(api, created.body.project.id, created.body.operations);
+  return {
+    projectId: created.body.project.id,
+    branchId: created.body.branch.id,
+    host,
+    owner: {
+      host,
+      user: ownerName,
+      password: created.body.roles.find((r: { name: string }) => r.name === ownerName).password,
+      database: 'neondb',
+    },
+  };
+}
+
+/** Closes a computes API, checks no Postgres outlived it, and removes its data directory. */
+export async function closeComputeApi(api: InProcessApi | undefined, dataDir: string) {
+  await api?.close();
+  expect(postgresUnder(dataDir)).toEqual([]);
+  fs.rmSync(dataDir, { recursive: true, force: true });
 }
