@@ -1,6 +1,7 @@
 // The server process and its Postgres: stop, restart, kill -9, a crashed postmaster, and an
 // operation cut short by a crash, all seen through logins.
 import fs from 'node:fs';
+import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../server/local/store/store.ts';
 import {
@@ -128,4 +129,46 @@ describe('the server and its computes', () => {
     expect(await loginError(login)).toBeUndefined();
     expect(server.output()).toMatch(/repaired: set the password of role "carol"/);
   }, 120_000);
+
+  it('keeps an endpoint’s port held for a moment at start; moves one held for good, and says where', async () => {
+    const dir = dataDir('port');
+    server = await startServerProcess(dir);
+    const { projectId, login } = await projectWithUser(server, 'erin');
+    await server.stop('SIGTERM');
+    const port = Number(login.host.split(':')[1]);
+
+    // Another program holds the port as the server starts, and lets it go a moment later.
+    const probe = await holdPort(port);
+    server = await startServerProcess(dir);
+    await eventually(() => server!.output().includes(`port ${port} is taken; trying again`));
+    probe.close();
+    expect(await hostOf(server, projectId)).toBe(login.host);
+    await eventually(async () => (await loginError(login)) === undefined, 30_000);
+    await server.stop('SIGTERM');
+
+    // Another program keeps it: the endpoint moves, and the API and the log say so.
+    const squatter = await holdPort(port);
+    try {
+      server = await startServerProcess(dir);
+      await eventually(async () => (await hostOf(server!, projectId)) !== login.host, 30_000);
+      const moved = { ...login, host: await hostOf(server, projectId) };
+      expect(await loginError(moved)).toBeUndefined();
+      expect(server.output()).toMatch(new RegExp(`port ${port} is taken; moved to \\d+`));
+    } finally {
+      squatter.close();
+    }
+  }, 120_000);
 });
+
+function holdPort(port: number): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const holder = net.createServer();
+    holder.once('error', reject);
+    holder.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(holder));
+  });
+}
+
+async function hostOf(s: ServerProcess, projectId: string): Promise<string> {
+  const res = await s.api('GET', `/projects/${projectId}/endpoints`);
+  return res.body.endpoints[0].host;
+}

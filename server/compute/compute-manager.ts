@@ -77,7 +77,7 @@ import { takeOverDataDir } from './postmaster.ts';
 import { keepHistoryWindow } from './history-retention.ts';
 import { checkpointLsn } from './pg-control.ts';
 import { formatLsn } from './lsn.ts';
-import { freePort } from './free-port.ts';
+import { allocateEndpointPort } from './endpoint-port.ts';
 import { makeTraversable } from './os-user.ts';
 
 export type { DesiredState, ApplyReport } from './apply-config.ts';
@@ -133,7 +133,7 @@ interface Compute {
 }
 
 /** A free port for an endpoint (the caller keeps it for the endpoint's life). */
-export const allocatePort = freePort;
+export const allocatePort = allocateEndpointPort;
 
 export class ComputeManager {
   private readonly computes = new Map<string, Compute>();

@@ -193,9 +193,12 @@ export class Computes {
     const suspendTimeoutSeconds = this.suspendTimeout(endpoint);
     let port = endpoint.port ?? (await allocatePort());
     try {
-      await manager.setEndpoint(endpoint.branch_id, { port, suspendTimeoutSeconds });
+      await listenRetrying(
+        () => manager.setEndpoint(endpoint.branch_id, { port, suspendTimeoutSeconds }),
+        () => this.options.log(`endpoint ${endpoint.id}: port ${port} is taken; trying again`),
+      );
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      if (!isAddressInUse(error)) throw error;
       const taken = port;
       port = await allocatePort();
       await manager.setEndpoint(endpoint.branch_id, { port, suspendTimeoutSeconds });
@@ -257,5 +260,28 @@ export class Computes {
 
   private fail(branchId: string, error: Error): void {
     this.options.log(`compute ${branchId}: error: ${error.message}`);
+  }
+}
+
+const isAddressInUse = (error: unknown) => (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
+/**
+ * An endpoint's port found taken is tried again for about a second before the endpoint
+ * moves: what holds it is most often brief (another program probing for a free port, a
+ * client socket closing), and a moved endpoint breaks every saved connection string.
+ */
+async function listenRetrying(
+  listen: () => Promise<void>,
+  onFirstRetry: () => void,
+  attempts = 10,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listen();
+    } catch (error) {
+      if (!isAddressInUse(error) || attempt >= attempts) throw error;
+      if (attempt === 1) onFirstRetry();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
