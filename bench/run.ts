@@ -15,6 +15,7 @@ import { benchCompute } from './compute.ts';
 import { ROOT } from './lib/processes.ts';
 import { CHROMIUM_PATH } from '../e2e/support/settings.ts';
 import { fmt, renderTable, verdict, type Row } from './lib/report.ts';
+import { writeFormatted } from './lib/write-formatted.ts';
 
 const SUITES = ['api', 'memory', 'startup', 'bundle', 'page', 'compute'] as const;
 type Suite = (typeof SUITES)[number];
@@ -135,11 +136,11 @@ for (const suite of suites) {
   all.push(...rows);
   results.suites[suite] = { ranAt: new Date().toISOString(), quick, loadavgAtStart, rows };
 }
-fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-updateBenchmarksMd(results);
+await writeFormatted(resultsFile, JSON.stringify(results, null, 2));
+await updateBenchmarksMd(results);
 
 /** Rewrites the figures section of BENCHMARKS.md (between its markers) from results.json. */
-function updateBenchmarksMd(r: Results) {
+async function updateBenchmarksMd(r: Results) {
   const file = path.join(ROOT, 'BENCHMARKS.md');
   const start = '<!-- bench:results:start -->';
   const end = '<!-- bench:results:end -->';
@@ -173,7 +174,10 @@ function updateBenchmarksMd(r: Results) {
       '',
     );
   }
-  fs.writeFileSync(file, `${md.slice(0, a + start.length)}\n${lines.join('\n')}\n${md.slice(b)}`);
+  await writeFormatted(
+    file,
+    `${md.slice(0, a + start.length)}\n${lines.join('\n')}\n${md.slice(b)}`,
+  );
 }
 
 const m = results.machine;
