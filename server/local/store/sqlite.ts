@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { GroupCommit, type Fsync } from './group-commit.ts';
 import { storageFull, storageFullUnsynced } from './store-error.ts';
 
@@ -21,6 +22,9 @@ function translatedSync(err: unknown): unknown {
   return code === 'ENOSPC' || code === 'EDQUOT' ? storageFullUnsynced() : err;
 }
 
+/** WAL pages (4 KiB) past which a commit checkpoints itself: the WAL's bound. */
+const BACKSTOP_CHECKPOINT_PAGES = 4096;
+
 /**
  * The store's SQLite file: WAL mode with group commit (a commit is durable once
  * `whenDurable()` resolves; see group-commit.ts), migrated, with a cache of prepared
@@ -33,6 +37,7 @@ export class Sqlite {
   private finished = 0;
   /** Undefined for ':memory:', which has nothing to make durable. */
   private readonly groupCommit: GroupCommit | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
 
   /** `dataDir` holds the file; ':memory:' gives a throwaway database. */
   constructor(dataDir: string, fsync?: Fsync) {
@@ -46,7 +51,11 @@ export class Sqlite {
       // NORMAL: commits are not synced one by one (group commit syncs them together), but
       // the WAL header and checkpoints are, which keeps the file safe from corruption.
       this.db.pragma('synchronous = NORMAL');
+      // The worker checkpoints every few commits; SQLite's own (inside a commit, on the event
+      // loop) only if the WAL passes 16 MiB anyway.
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
       this.groupCommit = new GroupCommit(`${file}-wal`, fsync);
+      this.checkpointer = new Checkpointer(file);
     }
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -67,6 +76,7 @@ export class Sqlite {
 
   close(): void {
     this.groupCommit?.close();
+    this.checkpointer?.close();
     this.db.close();
   }
 
@@ -90,18 +100,23 @@ export class Sqlite {
   run(sql: string, ...params: unknown[]): Database.RunResult {
     try {
       const result = this.stmt(sql).run(...params);
-      if (!this.db.inTransaction) this.groupCommit?.noteCommit(); // autocommitted
+      if (!this.db.inTransaction) this.committed(); // autocommitted
       return result;
     } catch (err) {
       throw translated(err);
     }
   }
 
+  private committed(): void {
+    this.groupCommit?.noteCommit();
+    this.checkpointer?.noteCommit();
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction: committed whole, or rolled back if it throws. */
   transaction<T>(fn: () => T): T {
     try {
       const value = this.db.transaction(fn).immediate();
-      if (!this.db.inTransaction) this.groupCommit?.noteCommit(); // the outermost one ended
+      if (!this.db.inTransaction) this.committed(); // the outermost one ended
       return value;
     } catch (err) {
       throw translated(err);
