@@ -1,8 +1,8 @@
-import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono } from 'hono';
 import type { Config } from './config.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
+import { bodyWithin } from './http/body-limit.ts';
 import { requestIds, requestLog, type Log } from './http/request-log.ts';
 import { neonErrors } from './http/on-error.ts';
 import { allowedHostsOnly, sameOriginWrites, securityHeaders } from './http/security.ts';
@@ -86,11 +86,7 @@ export function createApp(
 
   app.route('/__neon-local/faults', faultAdmin(faults, apiKey));
 
-  app.use(
-    '/api/v2/*',
-    requireAuth(apiKey),
-    bodiesOnly(bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge(config) })),
-  );
+  app.use('/api/v2/*', requireAuth(apiKey), bodyWithin(config.maxBodyBytes, tooLarge(config)));
   if (faults) app.use('/api/v2/*', faults.middleware());
   if (store) {
     if (config.rateLimitPerMinute || config.rateLimitPerSecond)
@@ -138,12 +134,6 @@ export function createApp(
     },
   };
 }
-
-/** GET and HEAD carry no body: asking for one would build the whole fetch Request for nothing. */
-const bodiesOnly =
-  (limit: MiddlewareHandler): MiddlewareHandler =>
-  (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next);
 
 const tooLarge = (config: Config) => () => {
   throw new ApiError(413, `request body is larger than ${config.maxBodyBytes} bytes`);
