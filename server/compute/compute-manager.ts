@@ -79,6 +79,7 @@ import { checkpointLsn } from './pg-control.ts';
 import { formatLsn } from './lsn.ts';
 import { allocateEndpointPort } from './endpoint-port.ts';
 import { makeTraversable } from './os-user.ts';
+import { postgresBinaries } from './postgres-binaries.ts';
 
 export type { DesiredState, ApplyReport } from './apply-config.ts';
 export { ApplyError } from './apply-config.ts';
@@ -148,6 +149,15 @@ export class ComputeManager {
     fs.mkdirSync(root, { recursive: true, mode: 0o711 });
     for (const dir of makeTraversable(root)) {
       manager.emit('-', 'took-over', `made ${dir} searchable (o+x) for the Postgres user`);
+    }
+    // The same for the programs: a clone under a private directory (mkdtemp's 0700) would
+    // otherwise fail every initdb and start with `spawn EACCES`.
+    for (const dir of makeTraversable(postgresBinaries().binDir)) {
+      manager.emit(
+        '-',
+        'took-over',
+        `made ${dir} searchable (o+x) so the Postgres user can run the PostgreSQL programs`,
+      );
     }
     for (const branchId of fs.readdirSync(root)) {
       const pgdata = path.join(root, branchId, 'pgdata');
