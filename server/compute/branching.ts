@@ -52,11 +52,18 @@ export async function copyHead(
         path.join(parent.layout.pgdata, 'global', 'pg_control'),
         path.join(child.pgdata, 'global', 'pg_control'),
       );
-      // Waits until the WAL the copy needs is in the parent's archive.
-      const result = await session.query<{ labelfile: string; spcmapfile: string }>(
-        'SELECT labelfile, spcmapfile FROM pg_catalog.pg_backup_stop(true)',
+      // Not pg_backup_stop's own wait for the archive: it looks once a second (a second
+      // added to every branch); the needed segment is awaited here, every 10 ms.
+      const result = await session.query<{
+        labelfile: string;
+        spcmapfile: string;
+        segment: string;
+      }>(
+        `SELECT labelfile, spcmapfile, pg_catalog.pg_walfile_name(lsn) AS segment
+           FROM pg_catalog.pg_backup_stop(false)`,
       );
       stopped = true;
+      await untilArchived(parent.layout, result.rows[0]!.segment);
       lap('backup stop');
       fs.writeFileSync(path.join(child.pgdata, 'backup_label'), result.rows[0]!.labelfile);
       if (result.rows[0]!.spcmapfile) {
@@ -158,15 +165,20 @@ async function archiveHead(parent: Cluster): Promise<bigint> {
               pg_catalog.pg_walfile_name(pg_catalog.pg_switch_wal()) AS segment`,
     );
     const { head, segment } = rows[0]!;
-    const deadline = Date.now() + ARCHIVE_WAIT_MS;
-    while (!fs.existsSync(path.join(parent.layout.archive, segment))) {
-      if (Date.now() > deadline) {
-        throw new Error(`WAL segment ${segment} was not archived within ${ARCHIVE_WAIT_MS} ms`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await untilArchived(parent.layout, segment);
     return parseLsn(head);
   });
+}
+
+/** Resolves once the parent's archiver has copied that WAL segment into its archive. */
+async function untilArchived(parent: ComputeLayout, segment: string): Promise<void> {
+  const deadline = Date.now() + ARCHIVE_WAIT_MS;
+  while (!fs.existsSync(path.join(parent.archive, segment))) {
+    if (Date.now() > deadline) {
+      throw new Error(`WAL segment ${segment} was not archived within ${ARCHIVE_WAIT_MS} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Hard links of the parent's archived segments (immutable once archived) for restore_command. */
