@@ -10,13 +10,16 @@ import { Worker } from 'node:worker_threads';
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// However it ends (closed, or failed to open), a server waiting in close() goes on.
+process.on('exit', () => {
+  Atomics.store(workerData.closed, 0, 1);
+  Atomics.notify(workerData.closed, 0);
+});
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 parentPort.on('message', (msg) => {
   if (msg === 'close') {
     db.close();
-    Atomics.store(workerData.closed, 0, 1);
-    Atomics.notify(workerData.closed, 0);
     process.exit(0);
   }
   try {
@@ -62,10 +65,7 @@ export class Checkpointer {
       process.stderr.write(`background checkpoint worker: ${err.message}\n`);
     });
     // A worker gone (it failed) leaves SQLite's automatic checkpoint to do the work alone.
-    this.worker.on('exit', () => {
-      this.running = true;
-      Atomics.store(this.closed, 0, 1);
-    });
+    this.worker.on('exit', () => (this.running = true));
     this.worker.unref(); // a server on its way out is not kept alive by it
   }
 
