@@ -62,7 +62,7 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
   it('from the head: rows, roles and passwords of the parent, at a real LSN', async () => {
     const { lsn } = await engine.manager.createBranch('br-head', { parent: PARENT });
     expect(lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
-    expect(engine.manager.state('br-head')).toBe('idle');
+    expect(engine.manager.state('br-head')).toBe('active');
     const port = await endpoint('br-head');
     expect(await rows(port)).toEqual(['after', 'before']);
     expect(await loginError(port, 'later_role', 'later-pw-Aa9')).toBeUndefined();

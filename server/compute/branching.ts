@@ -7,7 +7,7 @@ import { copyLiveTree, copyStoppedTree } from './copy-tree.ts';
 import { giveToPostgres, makePostgresDir } from './os-user.ts';
 import { writeRecoveryConfig, type RecoveryTarget } from './postgres-config.ts';
 import { prepareComputeRoot, ADMIN_ROLE } from './cluster-init.ts';
-import { readHistory, recordBase, recordSharedBase, type BranchHistory } from './branch-history.ts';
+import { readHistory, recordSharedBase, type BranchHistory } from './branch-history.ts';
 import { formatLsn, parseLsn } from './lsn.ts';
 import { checkpointLsn } from './pg-control.ts';
 import { scramVerifier } from './scram.ts';
@@ -20,8 +20,8 @@ import { CERT_FILE, KEY_FILE } from './tls.ts';
  * - at a point (LSN or time): the parent's base/ copy plus its archived WAL, replayed to
  *   recovery_target_lsn / recovery_target_time.
  * Either way the child then promotes (a new timeline: independent from here on), gets its
- * own admin password and certificate, stops cleanly, and its own base/ copy is taken so
- * its history can be branched from later. The child is left stopped.
+ * own admin password and certificate, and is left running; its history (what a branch of it
+ * replays from) is the parent's base/ and WAL up to the branch point, then its own WAL.
  */
 export type BranchPoint = { lsn: string } | { time: string } | undefined;
 
@@ -219,14 +219,14 @@ export function prepareChild(child: ComputeLayout): void {
 
 /**
  * Replays the prepared child to its target and promotes it, then gives it a new admin
- * password. A child made from its parent's base/ and WAL (`parent.sharedBase`) keeps them as
- * the start of its own history (hard links) and is left running: it serves at once. A child
- * made from an online copy of the parent's data directory stops cleanly and gets its own
- * base/ copy (left stopped). Resolves with the LSN where the child leaves the parent's history.
+ * password. Either way it was made (online copy or the parent's base/ and WAL), the parent's
+ * base/ and WAL up to the branch point become the start of the child's own history (hard
+ * links), so no second copy is taken, and the child is left running: it serves at once.
+ * Resolves with the LSN where the child leaves the parent's history.
  */
 export async function finishChild(
   child: Cluster,
-  parent: { branchId: string; sharedBase?: ComputeLayout },
+  parent: { branchId: string; layout: ComputeLayout },
   timings: Record<string, number> = {},
 ): Promise<BranchHistory & { parent: NonNullable<BranchHistory['parent']> }> {
   let began = Date.now();
@@ -247,22 +247,14 @@ export async function finishChild(
       return rows[0]!.lsn ?? rows[0]!.head;
     });
     writeRecoveryConfig(child.layout.pgdata, null);
-    if (parent.sharedBase) {
-      const point = { branchId: parent.branchId, lsn };
-      const history = await recordSharedBase(child.layout, parent.sharedBase, point);
-      lap('base');
-      return { ...history, parent: point };
-    }
+    const point = { branchId: parent.branchId, lsn };
+    const history = await recordSharedBase(child.layout, parent.layout, point);
+    lap('base');
+    return { ...history, parent: point };
   } catch (error) {
     await child.stop();
     throw error;
   }
-  await child.stop();
-  lap('stop');
-  fs.rmSync(child.layout.restoreWal, { recursive: true, force: true });
-  const history = await recordBase(child.layout, { branchId: parent.branchId, lsn });
-  lap('base');
-  return { ...history, parent: history.parent! };
 }
 
 /** Hot standby accepts sessions before the target is reached: wait until it has promoted. */

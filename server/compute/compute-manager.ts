@@ -16,9 +16,8 @@
  *                                   LSN (`0/1A2B3C4`) / ISO timestamp. `lsn` is where the
  *                                   child leaves the parent's WAL (real). Rejects with
  *                                   BranchPointError for a point outside the parent's
- *                                   history. Idempotent for a finished child. A child made at
- *                                   a point is left running (it serves at once), one made
- *                                   from the head is left stopped.
+ *                                   history. Idempotent for a finished child. The child is
+ *                                   left running (it serves at once).
  *   deleteBranch(branchId)          stops it, closes its endpoint, removes its files.
  *   setEndpoint(branchId, { port, suspendTimeoutSeconds })
  *                                   listens on 127.0.0.1:port (stable, chosen by the caller,
@@ -204,7 +203,6 @@ export class ComputeManager {
       prepareChild(child.layout);
       try {
         const timings: Record<string, number> = {};
-        const atPoint = from.atLsn !== undefined || from.atTimestamp !== undefined;
         await this.withLease(parent, async () => {
           if (from.atLsn !== undefined) {
             await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn });
@@ -215,14 +213,12 @@ export class ComputeManager {
         timings.prepared = Date.now() - began;
         const history = await finishChild(
           child.cluster,
-          { branchId: from.parent, ...(atPoint ? { sharedBase: parent.layout } : {}) },
+          { branchId: from.parent, layout: parent.layout },
           timings,
         );
-        if (child.cluster.running) {
-          // Left running (made from the parent's base and WAL): started like any wake.
-          await this.reconcile(child);
-          if (child.leases === 0) this.scheduleIdle(child);
-        }
+        // Left running: started like any wake.
+        await this.reconcile(child);
+        if (child.leases === 0) this.scheduleIdle(child);
         const phases = Object.entries(timings)
           .map(([phase, ms]) => `${phase} ${ms} ms`)
           .join(', ');
