@@ -36,11 +36,7 @@ export async function copyHead(
   child: ComputeLayout,
   timings: Record<string, number> = {},
 ): Promise<void> {
-  let began = Date.now();
-  const lap = (name: string) => {
-    timings[name] = Date.now() - began;
-    began = Date.now();
-  };
+  const lap = lapTimer(timings);
   await parent.withSession(async (session) => {
     await session.query("SELECT pg_catalog.pg_backup_start('neon-local branch', true)");
     lap('backup start');
@@ -79,6 +75,15 @@ export async function copyHead(
   lap('stage');
 }
 
+/** `lap(name)` notes the milliseconds since the previous lap (or the start) as a phase. */
+function lapTimer(timings: Record<string, number>): (name: string) => void {
+  let began = Date.now();
+  return (name) => {
+    timings[name] = Date.now() - began;
+    began = Date.now();
+  };
+}
+
 const SKIPPED_IN_BACKUP = new Set([
   'postmaster.pid',
   'postmaster.opts',
@@ -111,10 +116,13 @@ export async function copyAtPoint(
   parent: Cluster,
   child: ComputeLayout,
   point: { lsn: string } | { time: string },
+  timings: Record<string, number> = {},
 ): Promise<void> {
+  const lap = lapTimer(timings);
   const history = readHistory(parent.layout);
   if (!history) throw new Error('The parent branch has no recorded history');
   const head = await archiveHead(parent);
+  lap('archive head');
   if ('lsn' in point) {
     const lsn = parseLsn(point.lsn);
     if (lsn > head) {
@@ -138,8 +146,10 @@ export async function copyAtPoint(
     }
   }
   await copyStoppedTree(parent.layout.base, child.pgdata);
+  lap('copy base');
   stageParentWal(parent.layout, child);
   freshIdentity(parent.layout, child);
+  lap('stage');
   // A base/ shared with the parent begins before the branch's own history: replay to it.
   const baseCheckpoint = checkpointLsn(parent.layout.base);
   const target: RecoveryTarget =
@@ -229,11 +239,7 @@ export async function finishChild(
   parent: { branchId: string; layout: ComputeLayout },
   timings: Record<string, number> = {},
 ): Promise<BranchHistory & { parent: NonNullable<BranchHistory['parent']> }> {
-  let began = Date.now();
-  const lap = (name: string) => {
-    timings[name] = Date.now() - began;
-    began = Date.now();
-  };
+  const lap = lapTimer(timings);
   await child.start({ readyTimeoutMs: RECOVERY_TIMEOUT_MS });
   let lsn: string;
   try {

@@ -205,9 +205,9 @@ export class ComputeManager {
         const timings: Record<string, number> = {};
         await this.withLease(parent, async () => {
           if (from.atLsn !== undefined) {
-            await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn });
+            await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn }, timings);
           } else if (from.atTimestamp !== undefined) {
-            await copyAtPoint(parent.cluster, child.layout, { time: from.atTimestamp });
+            await copyAtPoint(parent.cluster, child.layout, { time: from.atTimestamp }, timings);
           } else await copyHead(parent.cluster, child.layout, timings);
         });
         timings.prepared = Date.now() - began;
