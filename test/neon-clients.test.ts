@@ -30,6 +30,19 @@ async function rest(method: string, apiPath: string, body?: unknown): Promise<Bo
   return res.status === 204 ? undefined : res.json();
 }
 
+/** The URI Neon answers for the demo's owner on neondb at main's endpoint, and its pooled form. */
+async function ownerUris(): Promise<{ direct: string; pooled: string }> {
+  const { password } = await rest(
+    'GET',
+    `/projects/${projectId}/branches/${mainId}/roles/demo/reveal_password`,
+  );
+  const { endpoints } = await rest('GET', `/projects/${projectId}/branches/${mainId}/endpoints`);
+  const host: string = endpoints[0].host;
+  const uri = (at: string) =>
+    `postgresql://demo:${encodeURIComponent(password)}@${at}/neondb?sslmode=require&channel_binding=require`;
+  return { direct: uri(host), pooled: uri(host.replace(/^(ep-[^.]+)/, '$1-pooler')) };
+}
+
 const roleNames = async (branchId = mainId): Promise<string[]> =>
   (await rest('GET', `/projects/${projectId}/branches/${branchId}/roles`)).roles.map(
     (r: Body) => r.name,
@@ -133,6 +146,23 @@ describe('@neon/sdk', () => {
       'ROLE_PASSWORD_NOT_AVAILABLE',
     ]);
     await neon.postgres.roles.delete(roleParams, { throwOnError: true });
+  });
+
+  it('connectionString: pooled unless asked otherwise, in Neon’s form; an unknown role is not_found', async () => {
+    const neon = client();
+    const { direct, pooled } = await ownerUris();
+    const params = { projectId, roleName: 'demo', databaseName: 'neondb' };
+    // Without branchId the SDK finds the default branch itself first.
+    expect(await neon.postgres.connectionString(params)).toBe(pooled);
+    expect(await neon.postgres.connectionString({ ...params, pooled: false })).toBe(direct);
+    expect(
+      await neon.postgres.connectionString({ ...params, branchId: mainId, pooled: false }),
+    ).toBe(direct);
+    const { error } = await neon.postgres.connectionString(
+      { ...params, branchId: mainId, roleName: 'nobody' },
+      { throwOnError: false },
+    );
+    expect(error?.kind).toBe('not_found');
   });
 
   it('creates a branch (waiting for its operations) and lists it', async () => {
@@ -249,6 +279,20 @@ describe('@neondatabase/api-client', () => {
     const response = (error as { response?: { status: number; data: Body } }).response;
     expect([response?.status, response?.data.code]).toEqual([422, 'ROLE_PASSWORD_NOT_AVAILABLE']);
     await api.deleteProjectBranchRole(projectId, mainId, 'axios nologin');
+  });
+
+  it('getConnectionUri, direct and pooled, and a 404 in Neon’s shape for an unknown role', async () => {
+    const api = client();
+    const { direct, pooled } = await ownerUris();
+    const query = { projectId, branch_id: mainId, database_name: 'neondb', role_name: 'demo' };
+    expect((await api.getConnectionUri(query)).data.uri).toBe(direct);
+    expect((await api.getConnectionUri({ ...query, pooled: true })).data.uri).toBe(pooled);
+    const error = await api
+      .getConnectionUri({ ...query, role_name: 'nobody' })
+      .catch((e: unknown) => e);
+    const response = (error as { response?: { status: number; data: Body } }).response;
+    expect(response?.status).toBe(404);
+    expect(response?.data).toMatchObject({ code: '', message: expect.stringMatching(/\S/) });
   });
 
   it('creates and lists branches', async () => {
