@@ -390,43 +390,55 @@ describe('neonctl', () => {
 
   // Each neonctl run costs about a second of CPU, so the independent ones run together. The
   // timeouts are generous because a busy machine (parallel test files) slows them many times over.
-  it('me, projects list, branches list, roles list, branches create, roles create (one --no-login=true), then roles delete', async () => {
+  it('me, orgs list, projects list, branches list and roles list (both also without --project-id), branches create, roles create (one --no-login=true), then roles delete', async () => {
     const rolesOnMain = await roleNames();
-    const [me, orgs, projects, branches, implied, roles, branch, created, passwordless] =
-      await Promise.all([
-        neonctl('me'),
-        neonctl('orgs', 'list'),
-        neonctl('projects', 'list'),
-        neonctl('branches', 'list', '--project-id', projectId),
-        // Without --project-id: neonctl finds the only organization, then its only project.
-        neonctl('branches', 'list'),
-        neonctl('roles', 'list', '--project-id', projectId, '--branch', 'main'),
-        neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch'),
-        // On dev, so that the listing of main above is not racing with it.
-        neonctl(
-          'roles',
-          'create',
-          '--project-id',
-          projectId,
-          '--branch',
-          'dev',
-          '--name',
-          'ctl user',
-        ),
-        // Plain `--no-login` never reaches any server: neonctl's yargs reads it as the negation
-        // of a `--login` flag and sends no no_login (the role gets a password, on Neon too).
-        neonctl(
-          'roles',
-          'create',
-          '--project-id',
-          projectId,
-          '--branch',
-          'dev',
-          '--name',
-          'ctl nologin',
-          '--no-login=true',
-        ),
-      ]);
+    const [
+      me,
+      orgs,
+      projects,
+      branches,
+      implied,
+      roles,
+      impliedRoles,
+      branch,
+      created,
+      passwordless,
+    ] = await Promise.all([
+      neonctl('me'),
+      neonctl('orgs', 'list'),
+      neonctl('projects', 'list'),
+      neonctl('branches', 'list', '--project-id', projectId),
+      // Without --project-id: neonctl finds the only organization, then its only project.
+      neonctl('branches', 'list'),
+      neonctl('roles', 'list', '--project-id', projectId, '--branch', 'main'),
+      // Without --project-id or --branch: the only project, then its default branch (main).
+      neonctl('roles', 'list'),
+      neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch'),
+      // On dev, so that the listing of main above is not racing with it.
+      neonctl(
+        'roles',
+        'create',
+        '--project-id',
+        projectId,
+        '--branch',
+        'dev',
+        '--name',
+        'ctl user',
+      ),
+      // Plain `--no-login` never reaches any server: neonctl's yargs reads it as the negation
+      // of a `--login` flag and sends no no_login (the role gets a password, on Neon too).
+      neonctl(
+        'roles',
+        'create',
+        '--project-id',
+        projectId,
+        '--branch',
+        'dev',
+        '--name',
+        'ctl nologin',
+        '--no-login=true',
+      ),
+    ]);
     expect(me.login).toBe('demo');
     expect(orgs.map((o: Body) => o.id)).toEqual([expect.stringMatching(/^org-/)]);
     // `branches create` runs alongside: either listing may or may not have seen ctl-branch yet.
@@ -439,6 +451,7 @@ describe('neonctl', () => {
     expect(projects.projects.map((p: Body) => p.id)).toContain(projectId);
     expect(branches.map((b: Body) => b.name)).toEqual(expect.arrayContaining(['main', 'dev']));
     expect(roles.map((r: Body) => r.name).sort()).toEqual([...rolesOnMain].sort());
+    expect(impliedRoles.map((r: Body) => r.name).sort()).toEqual([...rolesOnMain].sort());
 
     expect(branch.branch.name).toBe('ctl-branch');
     expect(
