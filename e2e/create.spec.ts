@@ -1,10 +1,7 @@
 import fs from 'node:fs/promises';
-import type { Request } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
+import { isCreateRole, recordRequests } from './support/requests.ts';
 import { expectPasswordForgotten, parseEnvFile, UsersPage } from './support/users-page.ts';
-
-const isCreateRole = (request: Request) =>
-  request.method() === 'POST' && /\/branches\/[^/]+\/roles$/.test(new URL(request.url()).pathname);
 
 test.describe('Create', () => {
   test('names are checked as they are typed: empty, too many bytes, duplicate; the 63-byte limit is created', async ({
@@ -16,10 +13,7 @@ test.describe('Create', () => {
     const devId = await api.createBranch(project.id, 'dev');
     const users = new UsersPage(page);
     await users.goto(project.url());
-    const posts: Request[] = [];
-    page.on('request', (request) => {
-      if (isCreateRole(request)) posts.push(request);
-    });
+    const posts = recordRequests(page, isCreateRole);
 
     await users.newUserButton.click();
     const dialog = users.newUserDialog;
@@ -86,16 +80,12 @@ test.describe('Create', () => {
 
   test('Enter pressed twice and a double click each create exactly one user', async ({
     page,
+    users,
     project,
     api,
     uniqueName,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-    const posts: string[] = [];
-    page.on('request', (request) => {
-      if (isCreateRole(request)) posts.push(request.postData() ?? '');
-    });
+    const posts = recordRequests(page, isCreateRole);
 
     const byEnter = uniqueName('enter');
     await users.newUserButton.click();
@@ -125,13 +115,12 @@ test.describe('Create', () => {
 
   test('the one-time password: show/hide, Copy, Download .env, then forgotten', async ({
     page,
+    users,
     project,
     api,
     uniqueName,
     snap,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     const user = uniqueName('ada');
     const password = await users.createUser(user);
     const dialog = users.createdDialog(user);
@@ -184,9 +173,7 @@ test.describe('Create', () => {
     expect((await api.roles(project.id, project.mainBranchId)).map((r) => r.name)).toContain(user);
   });
 
-  test('a name SQL must quote gets a .env that survives it', async ({ page, project }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
+  test('a name SQL must quote gets a .env that survives it', async ({ page, users }) => {
     const user = `Ünïcode 'q' "d" ${Date.now().toString(36)}`;
     const password = await users.createUser(user);
     const dialog = users.createdDialog(user);

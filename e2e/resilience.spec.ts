@@ -1,31 +1,19 @@
-import type { Request } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { UsersPage } from './support/users-page.ts';
+import { isCreateRole, recordRequests } from './support/requests.ts';
 
 /** A change whose answer never arrived: the console says its fate is unknown. */
 const LOST = /Connection lost|could not be reached/;
 
-const isCreateRole = (request: Request) =>
-  request.method() === 'POST' && /\/branches\/[^/]+\/roles$/.test(new URL(request.url()).pathname);
-
 test.describe('Resilience', () => {
   test('a 423 then success is retried without the user noticing', async ({
     page,
+    users,
     project,
     api,
     uniqueName,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-    await api.armFault({
-      method: 'POST',
-      path: `/projects/${project.id}/branches/*/roles`,
-      status: 423,
-    });
-    const posts: Request[] = [];
-    page.on('request', (request) => {
-      if (isCreateRole(request)) posts.push(request);
-    });
+    await api.armRolesFault(project.id, 'POST', { status: 423 });
+    const posts = recordRequests(page, isCreateRole);
 
     const user = uniqueName('patient');
     await users.createUser(user);
@@ -37,26 +25,19 @@ test.describe('Resilience', () => {
   });
 
   test("a 500 shows Neon's message in the dialog and creates nothing", async ({
-    page,
+    users,
     project,
     api,
     uniqueName,
     snap,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-    await api.armFault({
-      method: 'POST',
-      path: `/projects/${project.id}/branches/*/roles`,
+    await api.armRolesFault(project.id, 'POST', {
       status: 500,
       message: 'e2e: control plane is having a bad day',
     });
 
     const user = uniqueName('unlucky');
-    await users.newUserButton.click();
-    const dialog = users.newUserDialog;
-    await dialog.getByRole('textbox', { name: 'Name' }).fill(user);
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    const dialog = await users.submitNewUser(user);
     await expect(dialog.getByRole('alert')).toContainText('The user was not created.');
     await expect(dialog.getByRole('alert')).toContainText('e2e: control plane is having a bad day');
     await expect(dialog.getByRole('button', { name: 'Create' })).toBeEnabled();
@@ -74,25 +55,16 @@ test.describe('Resilience', () => {
   // any answer (POST included), so a drop may reach the page as a network error or, after
   // the browser's silent resend, as Neon's 409. Either way there must be one user, not two.
   test('a connection dropped after the create leaves exactly one user, never two', async ({
-    page,
+    users,
     project,
     api,
     uniqueName,
     snap,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-    await api.armFault({
-      method: 'POST',
-      path: `/projects/${project.id}/branches/*/roles`,
-      drop: 'after',
-    });
+    await api.armRolesFault(project.id, 'POST', { drop: 'after' });
 
     const user = uniqueName('dropped');
-    await users.newUserButton.click();
-    const dialog = users.newUserDialog;
-    await dialog.getByRole('textbox', { name: 'Name' }).fill(user);
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    const dialog = await users.submitNewUser(user);
     await expect(dialog.getByRole('alert')).toContainText(
       /Connection lost|could not be reached|already exists/,
     );
@@ -109,24 +81,15 @@ test.describe('Resilience', () => {
   });
 
   test('a connection dropped before the create ends with exactly one user and its password', async ({
-    page,
+    users,
     project,
     api,
     uniqueName,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-    await api.armFault({
-      method: 'POST',
-      path: `/projects/${project.id}/branches/*/roles`,
-      drop: 'before',
-    });
+    await api.armRolesFault(project.id, 'POST', { drop: 'before' });
 
     const user = uniqueName('retry');
-    await users.newUserButton.click();
-    const dialog = users.newUserDialog;
-    await dialog.getByRole('textbox', { name: 'Name' }).fill(user);
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    const dialog = await users.submitNewUser(user);
     const failed = dialog.getByRole('alert').filter({ hasText: LOST });
     await expect(users.createdDialog(user).or(failed)).toBeVisible();
     // Unless Chromium's own resend got through, the user tries again.
@@ -142,13 +105,11 @@ test.describe('Resilience', () => {
 
   test('the API key never appears in any request or response of the page', async ({
     page,
-    project,
+    users,
     uniqueName,
     keyWatch,
   }) => {
     // The keyWatch fixture checks every test; this one walks every flow on purpose.
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     const user = uniqueName('watched');
     await users.createUser(user);
     await users.createdDialog(user).getByRole('button', { name: 'Close' }).click();

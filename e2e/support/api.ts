@@ -154,4 +154,22 @@ export class NeonApi {
   async armFault(fault: Fault) {
     await this.call('POST', '/__neon-local/faults', fault);
   }
+
+  /**
+   * A fault on one project's role calls, on any branch: `POST` is a create; with `roleName`,
+   * the calls on that role (its delete, reset…).
+   */
+  async armRolesFault(
+    projectId: string,
+    method: string,
+    fault: Omit<Fault, 'method' | 'path'>,
+    roleName?: string,
+  ) {
+    const role = roleName === undefined ? '' : `/${roleName}`;
+    await this.armFault({
+      method,
+      path: `/projects/${projectId}/branches/*/roles${role}`,
+      ...fault,
+    });
+  }
 }

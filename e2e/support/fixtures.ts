@@ -1,6 +1,7 @@
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import { NeonApi } from './api.ts';
 import { E2E_API_KEY } from './settings.ts';
+import { UsersPage } from './users-page.ts';
 
 export interface TestProject {
   id: string;
@@ -17,6 +18,8 @@ interface Fixtures {
    * project is only ever read.
    */
   project: TestProject;
+  /** The users page of `project`, open on its main branch. */
+  users: UsersPage;
   /** A name no other test uses: a lowercase identifier, so SQL needs no quotes. */
   uniqueName: (prefix: string) => string;
   /** Keeps a screenshot of the current state as an artifact of the test. */
@@ -41,6 +44,11 @@ export const test = base.extend<Fixtures>({
       `e2e-${testInfo.testId}-${testInfo.repeatEachIndex}`,
     );
     await use({ id, mainBranchId, url: (branchId) => usersUrl(id, branchId) });
+  },
+  users: async ({ page, project }, use) => {
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+    await use(users);
   },
   uniqueName: async ({}, use, testInfo) => {
     await use(

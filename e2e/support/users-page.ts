@@ -73,12 +73,18 @@ export class UsersPage {
     await expect(this.table).toBeVisible();
   }
 
-  /** Creates a user through the dialog and returns the one-time password it shows (dialog left open). */
-  async createUser(name: string) {
+  /** Opens New User, types the name and presses Create; returns the New User dialog. */
+  async submitNewUser(name: string) {
     await this.newUserButton.click();
     const dialog = this.newUserDialog;
     await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
     await dialog.getByRole('button', { name: 'Create' }).click();
+    return dialog;
+  }
+
+  /** Creates a user through the dialog and returns the one-time password it shows (dialog left open). */
+  async createUser(name: string) {
+    await this.submitNewUser(name);
     return this.readPassword(this.createdDialog(name));
   }
 
