@@ -81,12 +81,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await users.deleteButton(user).click();
       await expect(users.deleteDialog(user)).toBeVisible();
       await expectNoViolations(page, testInfo, `${colorScheme}: delete, confirm`, DIALOG);
-      await api.armFault({
-        method: 'DELETE',
-        path: `/projects/${project.id}/branches/*/roles/${user}`,
-        status: 500,
-        message: 'e2e: refused',
-      });
+      await api.armRolesFault(project.id, 'DELETE', { status: 500, message: 'e2e: refused' }, user);
       await users.deleteDialog(user).getByRole('button', { name: 'Delete', exact: true }).click();
       await expect(users.deleteDialog(user).getByRole('alert')).toContainText('e2e: refused');
       await expectNoViolations(page, testInfo, `${colorScheme}: delete, refused`, DIALOG);

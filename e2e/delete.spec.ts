@@ -89,12 +89,12 @@ test.describe('Delete', () => {
     await api.createRole(project.id, project.mainBranchId, user);
     const users = new UsersPage(page);
     await users.goto(project.url());
-    await api.armFault({
-      method: 'DELETE',
-      path: `/projects/${project.id}/branches/*/roles/${user}`,
-      status: 500,
-      message: 'e2e: the compute refused to drop this role',
-    });
+    await api.armRolesFault(
+      project.id,
+      'DELETE',
+      { status: 500, message: 'e2e: the compute refused to drop this role' },
+      user,
+    );
 
     await users.deleteButton(user).click();
     const dialog = users.deleteDialog(user);
