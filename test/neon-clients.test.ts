@@ -392,6 +392,19 @@ describe('neonctl', () => {
   // timeouts are generous because a busy machine (parallel test files) slows them many times over.
   it('me, orgs list, projects list, branches list and roles list (both also without --project-id), branches create, roles create (one --no-login=true), then roles delete', async () => {
     const rolesOnMain = await roleNames();
+    // On dev, so that the listing of main is not racing with the creates.
+    const createOnDev = (name: string, ...flags: string[]) =>
+      neonctl(
+        'roles',
+        'create',
+        '--project-id',
+        projectId,
+        '--branch',
+        'dev',
+        '--name',
+        name,
+        ...flags,
+      );
     const [
       me,
       orgs,
@@ -414,30 +427,10 @@ describe('neonctl', () => {
       // Without --project-id or --branch: the only project, then its default branch (main).
       neonctl('roles', 'list'),
       neonctl('branches', 'create', '--project-id', projectId, '--name', 'ctl-branch'),
-      // On dev, so that the listing of main above is not racing with it.
-      neonctl(
-        'roles',
-        'create',
-        '--project-id',
-        projectId,
-        '--branch',
-        'dev',
-        '--name',
-        'ctl user',
-      ),
+      createOnDev('ctl user'),
       // Plain `--no-login` never reaches any server: neonctl's yargs reads it as the negation
       // of a `--login` flag and sends no no_login (the role gets a password, on Neon too).
-      neonctl(
-        'roles',
-        'create',
-        '--project-id',
-        projectId,
-        '--branch',
-        'dev',
-        '--name',
-        'ctl nologin',
-        '--no-login=true',
-      ),
+      createOnDev('ctl nologin', '--no-login=true'),
     ]);
     expect(me.login).toBe('demo');
     expect(orgs.map((o: Body) => o.id)).toEqual([expect.stringMatching(/^org-/)]);
