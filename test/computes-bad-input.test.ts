@@ -1,46 +1,24 @@
 // Bad input at the Postgres boundary, through the API with computes on: names that look like
 // SQL are literal role names, and names Postgres could not hold are refused before it sees them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InProcessApi } from './support/api.ts';
+import { describe, expect, it } from 'vitest';
 import { postgresLogs } from './support/compute-helpers.ts';
-import {
-  closeComputeApi,
-  computeApi,
-  createOwnedProject,
-  finished,
-  query,
-  tempDataDir,
-  type Login,
-} from './support/computes.ts';
+import { computesSuite, finished, query } from './support/computes.ts';
 
-let dataDir: string;
-let api: InProcessApi;
-let projectId: string;
-let branchId: string;
-let host: string;
-let owner: Login;
-const roles = () => `/projects/${projectId}/branches/${branchId}/roles`;
+const suite = computesSuite('bad-input');
+const roles = () => `/projects/${suite.projectId}/branches/${suite.branchId}/roles`;
 const rolePath = (name: string) => `${roles()}/${encodeURIComponent(name)}`;
 
 /** Every role Postgres has, from the catalog (a client's view, not our store's). */
 async function pgRoles(): Promise<string[]> {
-  const rows = await query<{ rolname: string }>(owner, 'SELECT rolname FROM pg_roles');
+  const rows = await query<{ rolname: string }>(suite.owner, 'SELECT rolname FROM pg_roles');
   return rows.map((row) => row.rolname).sort();
 }
 
 async function operationCount(): Promise<number> {
-  const res = await api.request('GET', `/projects/${projectId}/operations`);
+  const res = await suite.api.request('GET', `/projects/${suite.projectId}/operations`);
   expect(res.status).toBe(200);
   return res.body.operations.length;
 }
-
-beforeAll(async () => {
-  dataDir = tempDataDir('bad-input');
-  api = computeApi(dataDir);
-  ({ projectId, branchId, host, owner } = await createOwnedProject(api, 'bad input'));
-}, 120_000);
-
-afterAll(() => closeComputeApi(api, dataDir));
 
 const LITERAL_NAMES = [
   `o'brien`,
@@ -65,10 +43,10 @@ describe('names at the Postgres boundary, through the API', { timeout: 120_000 }
     const before = await pgRoles();
     const passwords = new Map<string, string>();
     for (const name of LITERAL_NAMES) {
-      const res = await api.request('POST', roles(), { body: { role: { name } } });
+      const res = await suite.api.request('POST', roles(), { body: { role: { name } } });
       expect(res.status, `${name}: ${res.text}`).toBe(201);
       expect(res.body.role.name).toBe(name);
-      await finished(api, projectId, res.body.operations);
+      await finished(suite.api, suite.projectId, res.body.operations);
       passwords.set(name, res.body.role.password);
     }
 
@@ -78,7 +56,7 @@ describe('names at the Postgres boundary, through the API', { timeout: 120_000 }
 
     for (const name of LITERAL_NAMES) {
       const [row] = await query(
-        { host, user: name, password: passwords.get(name)!, database: 'neondb' },
+        { host: suite.host, user: name, password: passwords.get(name)!, database: 'neondb' },
         `SELECT current_user AS me, rolsuper FROM pg_roles WHERE rolname = current_user`,
       );
       expect(row).toEqual({ me: name, rolsuper: false });
@@ -86,17 +64,17 @@ describe('names at the Postgres boundary, through the API', { timeout: 120_000 }
 
     // Reset and delete reach Postgres with the name taken from the path.
     for (const name of LITERAL_NAMES) {
-      const reset = await api.request('POST', `${rolePath(name)}/reset_password`);
+      const reset = await suite.api.request('POST', `${rolePath(name)}/reset_password`);
       expect(reset.status, `${name}: ${reset.text}`).toBe(200);
-      await finished(api, projectId, reset.body.operations);
+      await finished(suite.api, suite.projectId, reset.body.operations);
       const [row] = await query(
-        { host, user: name, password: reset.body.role.password, database: 'neondb' },
+        { host: suite.host, user: name, password: reset.body.role.password, database: 'neondb' },
         'SELECT current_user AS me',
       );
       expect(row).toEqual({ me: name });
-      const deleted = await api.request('DELETE', rolePath(name));
+      const deleted = await suite.api.request('DELETE', rolePath(name));
       expect(deleted.status, `${name}: ${deleted.text}`).toBe(200);
-      await finished(api, projectId, deleted.body.operations);
+      await finished(suite.api, suite.projectId, deleted.body.operations);
     }
     expect(await pgRoles()).toEqual(before);
   });
@@ -104,7 +82,7 @@ describe('names at the Postgres boundary, through the API', { timeout: 120_000 }
   it('NUL, control characters and names over 63 bytes are refused with 400 in Neon’s shape; Postgres never hears of them', async () => {
     const rolesBefore = await pgRoles();
     const opsBefore = await operationCount();
-    const logBefore = postgresLogs(dataDir);
+    const logBefore = postgresLogs(suite.dataDir);
     const refused = [
       'nul\u0000byte',
       '\u0000',
@@ -117,7 +95,7 @@ describe('names at the Postgres boundary, through the API', { timeout: 120_000 }
       'x'.repeat(64),
     ];
     for (const name of refused) {
-      const res = await api.request('POST', roles(), { body: { role: { name } } });
+      const res = await suite.api.request('POST', roles(), { body: { role: { name } } });
       expect(res.status, JSON.stringify(name)).toBe(400);
       expect(res.body).toEqual({
         code: expect.any(String),
@@ -127,16 +105,16 @@ describe('names at the Postgres boundary, through the API', { timeout: 120_000 }
     }
     // The same names in a path (reset, delete) name no role: 404, as for any unknown one.
     for (const name of ['nul\u0000byte', 'line\nbreak']) {
-      const reset = await api.request('POST', `${rolePath(name)}/reset_password`);
+      const reset = await suite.api.request('POST', `${rolePath(name)}/reset_password`);
       expect(reset.status).toBe(404);
       expect(reset.body.message).toMatch(/role not found/);
-      const deleted = await api.request('DELETE', rolePath(name));
+      const deleted = await suite.api.request('DELETE', rolePath(name));
       expect(deleted.status).toBe(404);
     }
     expect(await operationCount()).toBe(opsBefore);
     expect(await pgRoles()).toEqual(rolesBefore);
-    expect(postgresLogs(dataDir).slice(logBefore.length)).not.toMatch(/ERROR|FATAL/);
-    const listed = await api.request('GET', roles());
+    expect(postgresLogs(suite.dataDir).slice(logBefore.length)).not.toMatch(/ERROR|FATAL/);
+    const listed = await suite.api.request('GET', roles());
     expect(listed.body.roles.map((r: { name: string }) => r.name).sort()).toEqual(
       ['app_owner', 'web_access'].sort(),
     );

@@ -3,22 +3,11 @@
 // the parent had committed before it, whatever the parent wrote after the request.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Body, InProcessApi } from './support/api.ts';
-import {
-  computeApi,
-  finished,
-  postgresUnder,
-  query,
-  tempDataDir,
-  type Login,
-} from './support/computes.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Body } from './support/api.ts';
+import { computesSuite, finished, query, type Login } from './support/computes.ts';
 
-let dataDir: string;
-let api: InProcessApi;
-let projectId: string;
-let parentId: string;
-let owner: Login;
+const suite = computesSuite('branches');
 
 /** `X/X` as a number that orders like the WAL (both halves are 32 bits). */
 const lsn = (text: string) => {
@@ -27,14 +16,14 @@ const lsn = (text: string) => {
 };
 
 const walPosition = async () =>
-  (await query<{ lsn: string }>(owner, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
+  (await query<{ lsn: string }>(suite.owner, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
 
 const rowsOf = async (login: Login) =>
   (await query<{ n: number }>(login, 'SELECT n FROM t ORDER BY n')).map((r) => r.n);
 
 async function createBranch(branch: Record<string, string>): Promise<Body> {
-  const res = await api.request('POST', `/projects/${projectId}/branches`, {
-    body: { branch: { parent_id: parentId, ...branch }, endpoints: [{ type: 'read_write' }] },
+  const res = await suite.api.request('POST', `/projects/${suite.projectId}/branches`, {
+    body: { branch: { parent_id: suite.branchId, ...branch }, endpoints: [{ type: 'read_write' }] },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
@@ -42,37 +31,14 @@ async function createBranch(branch: Record<string, string>): Promise<Body> {
 
 /** Waits for the branch's operations, then logs in to it as the parent's owner. */
 async function loginTo(created: Body): Promise<Login> {
-  await finished(api, projectId, created.operations);
-  return { ...owner, host: created.endpoints[0].host };
+  await finished(suite.api, suite.projectId, created.operations);
+  return { ...suite.owner, host: created.endpoints[0].host };
 }
 
 const getBranch = async (id: string) =>
-  (await api.request('GET', `/projects/${projectId}/branches/${id}`)).body.branch;
+  (await suite.api.request('GET', `/projects/${suite.projectId}/branches/${id}`)).body.branch;
 
-beforeAll(async () => {
-  dataDir = tempDataDir('branches');
-  api = computeApi(dataDir);
-  const created = await api.request('POST', '/projects', {
-    body: { project: { name: 'branches', branch: { role_name: 'app_owner' } } },
-  });
-  expect(created.status).toBe(201);
-  projectId = created.body.project.id;
-  parentId = created.body.branch.id;
-  await finished(api, projectId, created.body.operations);
-  owner = {
-    host: created.body.endpoints[0].host,
-    user: 'app_owner',
-    password: created.body.roles.find((r: { name: string }) => r.name === 'app_owner').password,
-    database: 'neondb',
-  };
-  await query(owner, 'CREATE TABLE t (n int); INSERT INTO t VALUES (1)');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.close();
-  expect(postgresUnder(dataDir)).toEqual([]);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+beforeAll(() => query(suite.owner, 'CREATE TABLE t (n int); INSERT INTO t VALUES (1)'));
 
 describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
   let headLsn: string;
@@ -81,7 +47,7 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
     const before = await walPosition();
     const created = await createBranch({ name: 'at-head' });
     // Written while the branch's operation may not even have started.
-    await query(owner, 'INSERT INTO t VALUES (2)');
+    await query(suite.owner, 'INSERT INTO t VALUES (2)');
     const after = await walPosition();
     headLsn = created.branch.parent_lsn;
     expect(headLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
@@ -93,10 +59,14 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
   });
 
   it('at a parent_lsn taken from the API: exactly the rows and roles up to it, the later ones absent', async () => {
-    const late = await api.request('POST', `/projects/${projectId}/branches/${parentId}/roles`, {
-      body: { role: { name: 'late' } },
-    });
-    await finished(api, projectId, late.body.operations);
+    const late = await suite.api.request(
+      'POST',
+      `/projects/${suite.projectId}/branches/${suite.branchId}/roles`,
+      {
+        body: { role: { name: 'late' } },
+      },
+    );
+    await finished(suite.api, suite.projectId, late.body.operations);
     const created = await createBranch({ name: 'at-api-lsn', parent_lsn: headLsn });
     expect(created.branch.parent_lsn).toBe(headLsn);
     expect(created.roles.map((r: { name: string }) => r.name)).not.toContain('late');
@@ -109,7 +79,7 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
 
   it("at a parent_lsn read from the parent's Postgres: the row committed before it is there, the one after is not", async () => {
     const point = await walPosition();
-    await query(owner, 'INSERT INTO t VALUES (3)');
+    await query(suite.owner, 'INSERT INTO t VALUES (3)');
     const created = await createBranch({ name: 'at-sql-lsn', parent_lsn: point });
     expect(created.branch.parent_lsn).toBe(point);
     expect(await rowsOf(await loginTo(created))).toEqual([1, 2]);
@@ -123,7 +93,7 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
       await query<{ lsn: string }>(mid, 'SELECT pg_current_wal_lsn()::text AS lsn')
     )[0]!.lsn;
     await query(mid, 'INSERT INTO t VALUES (11)');
-    const res = await api.request('POST', `/projects/${projectId}/branches`, {
+    const res = await suite.api.request('POST', `/projects/${suite.projectId}/branches`, {
       body: {
         branch: { parent_id: made.branch.id, parent_lsn: point },
         endpoints: [{ type: 'read_write' }],
@@ -137,7 +107,7 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
   it('at a parent_timestamp: parent_lsn is reported once the compute has replayed to it, a real position before the later row', async () => {
     const moment = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await query(owner, 'INSERT INTO t VALUES (4)');
+    await query(suite.owner, 'INSERT INTO t VALUES (4)');
     const after = await walPosition();
     const created = await createBranch({ name: 'at-time', parent_timestamp: moment });
     const child = await loginTo(created);
@@ -149,11 +119,12 @@ describe('branch LSNs with computes on', { timeout: 120_000 }, () => {
 
   it("refuses a parent_lsn outside the parent's real history, and makes no branch", async () => {
     const count = async () =>
-      (await api.request('GET', `/projects/${projectId}/branches`)).body.branches.length;
+      (await suite.api.request('GET', `/projects/${suite.projectId}/branches`)).body.branches
+        .length;
     const before = await count();
     for (const parent_lsn of ['0/1', 'FFFF/0']) {
-      const res = await api.request('POST', `/projects/${projectId}/branches`, {
-        body: { branch: { parent_id: parentId, parent_lsn } },
+      const res = await suite.api.request('POST', `/projects/${suite.projectId}/branches`, {
+        body: { branch: { parent_id: suite.branchId, parent_lsn } },
       });
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/outside the history/);
@@ -170,7 +141,7 @@ describe(
     const pastWindow = () => new Promise((resolve) => setTimeout(resolve, WINDOW_S * 1000 + 300));
 
     it('keeps the archive to the window at each suspend, and refuses points before it', async () => {
-      const created = await api.request('POST', '/projects', {
+      const created = await suite.api.request('POST', '/projects', {
         body: {
           project: {
             name: 'short-history',
@@ -183,7 +154,7 @@ describe(
       const id = created.body.project.id;
       const main = created.body.branch.id;
       const endpointId = created.body.endpoints[0].id;
-      await finished(api, id, created.body.operations);
+      await finished(suite.api, id, created.body.operations);
       const login: Login = {
         host: created.body.endpoints[0].host,
         user: 'app_owner',
@@ -193,10 +164,13 @@ describe(
       const position = async () =>
         (await query<{ lsn: string }>(login, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
       const suspend = async () => {
-        const res = await api.request('POST', `/projects/${id}/endpoints/${endpointId}/suspend`);
-        await finished(api, id, res.body.operations);
+        const res = await suite.api.request(
+          'POST',
+          `/projects/${id}/endpoints/${endpointId}/suspend`,
+        );
+        await finished(suite.api, id, res.body.operations);
       };
-      const archive = path.join(dataDir, 'computes', main, 'wal-archive');
+      const archive = path.join(suite.dataDir, 'computes', main, 'wal-archive');
       const segments = () =>
         fs
           .readdirSync(archive)
@@ -223,20 +197,20 @@ describe(
       const inWindow = await position();
       await query(login, 'INSERT INTO t VALUES (4)');
       for (const branch of [{ parent_lsn: early }, { parent_timestamp: earlyMoment }]) {
-        const res = await api.request('POST', `/projects/${id}/branches`, {
+        const res = await suite.api.request('POST', `/projects/${id}/branches`, {
           body: { branch: { parent_id: main, ...branch } },
         });
         expect(res.status, JSON.stringify(branch)).toBe(400);
         expect(res.body.message).toMatch(/outside the history|history retention window/);
       }
-      const res = await api.request('POST', `/projects/${id}/branches`, {
+      const res = await suite.api.request('POST', `/projects/${id}/branches`, {
         body: {
           branch: { parent_id: main, parent_lsn: inWindow },
           endpoints: [{ type: 'read_write' }],
         },
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      await finished(api, id, res.body.operations);
+      await finished(suite.api, id, res.body.operations);
       const rows = await query<{ n: number; count: string }>(
         { ...login, host: res.body.endpoints[0].host },
         'SELECT n, count(*) FROM t GROUP BY n ORDER BY n',

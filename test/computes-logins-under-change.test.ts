@@ -1,46 +1,17 @@
 // Logins under change: 50 clients log in to one compute in a loop while the user's password
 // is reset through the API. Once a reset's operation has finished, the old password never
 // logs in again, and no client ever meets anything but a password refusal.
-import fs from 'node:fs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InProcessApi } from './support/api.ts';
-import {
-  computeApi,
-  finished,
-  postgresUnder,
-  tempDataDir,
-  type Operation,
-} from './support/computes.ts';
+import { describe, expect, it } from 'vitest';
+import { computesSuite, finished, type Operation } from './support/computes.ts';
+
+const suite = computesSuite('logins');
 
 const CLIENTS = 50;
 const RESETS = 5;
 /** How long the clients keep logging in between two resets. */
 const BETWEEN_RESETS_MS = 1_500;
 const USER = 'churn';
-
-let dataDir: string;
-let api: InProcessApi;
-let projectId: string;
-let branchId: string;
-let host: string;
-
-beforeAll(async () => {
-  dataDir = tempDataDir('logins');
-  api = computeApi(dataDir);
-  const created = await api.request('POST', '/projects', { body: { project: { name: 'logins' } } });
-  expect(created.status).toBe(201);
-  projectId = created.body.project.id;
-  branchId = created.body.branch.id;
-  host = created.body.endpoints[0].host;
-  await finished(api, projectId, created.body.operations);
-}, 120_000);
-
-afterAll(async () => {
-  await api?.close();
-  expect(postgresUnder(dataDir)).toEqual([]);
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** The n-th password the API handed out, with when its change was asked for and seen applied. */
 interface Generation {
@@ -58,12 +29,12 @@ interface Attempt {
 }
 
 async function waitFinished(operations: Operation[]): Promise<number> {
-  await finished(api, projectId, operations);
+  await finished(suite.api, suite.projectId, operations);
   return performance.now();
 }
 
 async function attemptLogin(password: string): Promise<Attempt['error']> {
-  const [hostname, port] = host.split(':');
+  const [hostname, port] = suite.host.split(':');
   const client = new pg.Client({
     host: hostname,
     port: Number(port),
@@ -89,9 +60,13 @@ async function attemptLogin(password: string): Promise<Attempt['error']> {
 
 describe('logins while the password changes', { timeout: 180_000 }, () => {
   it(`${CLIENTS} clients, ${RESETS} resets: after each reset has finished the old password never logs in; nothing but 28P01`, async () => {
-    const created = await api.request('POST', `/projects/${projectId}/branches/${branchId}/roles`, {
-      body: { role: { name: USER } },
-    });
+    const created = await suite.api.request(
+      'POST',
+      `/projects/${suite.projectId}/branches/${suite.branchId}/roles`,
+      {
+        body: { role: { name: USER } },
+      },
+    );
     expect(created.status).toBe(201);
     const generations: Generation[] = [];
     const first = performance.now();
@@ -119,9 +94,9 @@ describe('logins while the password changes', { timeout: 180_000 }, () => {
     for (let reset = 1; reset <= RESETS; reset++) {
       await new Promise((resolve) => setTimeout(resolve, BETWEEN_RESETS_MS));
       const requestedAt = performance.now();
-      const res = await api.request(
+      const res = await suite.api.request(
         'POST',
-        `/projects/${projectId}/branches/${branchId}/roles/${USER}/reset_password`,
+        `/projects/${suite.projectId}/branches/${suite.branchId}/roles/${USER}/reset_password`,
       );
       expect(res.status, res.text).toBe(200);
       generations.push({ password: res.body.role.password, requestedAt, finishedAt: Infinity });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import pg from 'pg';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { inProcessApi, type InProcessApi } from './api.ts';
 import { testServerEnv } from './test-env.ts';
 
@@ -273,6 +273,28 @@ export async function createOwnedProject(
       database: 'neondb',
     },
   };
+}
+
+/** A suite's own computes API and the project it made; the fields are set once `beforeAll` ran. */
+export interface ComputesSuite extends OwnedProject {
+  api: InProcessApi;
+  dataDir: string;
+}
+
+/**
+ * Gives the calling test file its own computes API (data directory named after `name`) and
+ * one project owned by `app_owner`, made before its tests and closed after them, checking
+ * that no Postgres outlived it.
+ */
+export function computesSuite(name: string): ComputesSuite {
+  const suite = {} as ComputesSuite;
+  beforeAll(async () => {
+    suite.dataDir = tempDataDir(name);
+    suite.api = computeApi(suite.dataDir);
+    Object.assign(suite, await createOwnedProject(suite.api, name));
+  }, 120_000);
+  afterAll(() => closeComputeApi(suite.api, suite.dataDir), 60_000);
+  return suite;
 }
 
 /** Closes a computes API, checks no Postgres outlived it, and removes its data directory. */

@@ -6,6 +6,8 @@ import { organizationQueries, type OrganizationItem } from '@/api/organizations'
 import { projectQueries } from '@/api/projects';
 import { ConsoleShell } from '@/components/console-shell';
 import { ErrorMessage } from '@/components/ui/error-message';
+import { SearchField } from '@/components/ui/search-field';
+import { LoadFailedPanel, LoadingPanel } from '@/components/ui/state-panel';
 import { Button } from '@/components/ui/button';
 import { errorStatus } from '@/lib/query-client';
 import { usersPath } from '@/lib/routes';
@@ -30,12 +32,11 @@ export function ProjectsPage() {
   if (auth.error || orgs.error) {
     const error = (auth.error ?? orgs.error)!;
     body = (
-      <div className="state-panel">
-        <ErrorMessage error={error} title="Your Neon account could not be read." />
-        <Button onClick={() => void (auth.error ? auth.refetch() : orgs.refetch())}>
-          Try again
-        </Button>
-      </div>
+      <LoadFailedPanel
+        error={error}
+        title="Your Neon account could not be read."
+        onRetry={() => void (auth.error ? auth.refetch() : orgs.refetch())}
+      />
     );
   } else if (auth.data?.kind === 'organization') {
     body = <ProjectList key={auth.data.orgId} orgId={auth.data.orgId} single />;
@@ -56,11 +57,7 @@ export function ProjectsPage() {
       </>
     );
   } else {
-    body = (
-      <p role="status" className="state-panel">
-        Loading projects…
-      </p>
-    );
+    body = <LoadingPanel>Loading projects…</LoadingPanel>;
   }
 
   return (
@@ -186,38 +183,28 @@ function ProjectList({ orgId, single }: ProjectListProps) {
   } else if (projects.error) {
     const status = errorStatus(projects.error);
     list = (
-      <div className="state-panel">
-        <ErrorMessage error={projects.error} title="Projects could not be loaded." />
-        {status === 403 || status === 404 ? (
-          <OpenProjectById />
-        ) : (
-          <Button onClick={() => void projects.refetch()}>Try again</Button>
-        )}
-      </div>
+      <LoadFailedPanel
+        error={projects.error}
+        title="Projects could not be loaded."
+        onRetry={() => void projects.refetch()}
+      >
+        {status === 403 || status === 404 ? <OpenProjectById /> : undefined}
+      </LoadFailedPanel>
     );
   } else {
-    list = (
-      <p role="status" className="state-panel">
-        Loading projects…
-      </p>
-    );
+    list = <LoadingPanel>Loading projects…</LoadingPanel>;
   }
 
   return (
     <section aria-label="Projects">
       <div className="toolbar">
-        <div className="field field-inline search">
-          <label htmlFor="project-search">Search projects</label>
-          <input
-            id="project-search"
-            type="search"
-            className="input"
-            placeholder="Name or ID"
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-            autoComplete="off"
-          />
-        </div>
+        <SearchField
+          id="project-search"
+          label="Search projects"
+          placeholder="Name or ID"
+          value={typed}
+          onChange={setTyped}
+        />
         {projects.data ? (
           <p className="muted small count" aria-live="polite">
             {items.length === 1 ? '1 project' : `${items.length} projects`}

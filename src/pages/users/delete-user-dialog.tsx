@@ -1,16 +1,6 @@
 import type { Branch, Role } from '@neon/sdk/raw';
 import { useDeleteRole } from '@/api/role-mutations';
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-} from '@/components/ui/alert-dialog';
-import { Button } from '@/components/ui/button';
-import { DialogFooter } from '@/components/ui/dialog';
-import { ErrorMessage } from '@/components/ui/error-message';
-import { ApplyingNote } from '@/pages/users/applying-note';
+import { ConfirmRoleChange } from '@/pages/users/confirm-role-change';
 
 interface DeleteUserDialogProps {
   projectId: string;
@@ -42,25 +32,21 @@ export function DeleteUserDialog({
   };
 
   return (
-    // Esc and Cancel wait for the answer: closing mid-request would hide whether it worked.
-    <AlertDialog open onOpenChange={(open) => !open && !deleteRole.isPending && onClose()}>
-      <AlertDialogContent onCloseAutoFocus={onCloseAutoFocus}>
-        <AlertDialogTitle>Delete user {role.name}?</AlertDialogTitle>
-        <AlertDialogDescription>
-          This removes the user {role.name} from branch {branch.name}. Applications that connect as{' '}
-          {role.name} stop working. This cannot be undone.
-        </AlertDialogDescription>
-        {applying ? <ApplyingNote name={role.name} action="Delete" /> : null}
-        {deleteRole.error ? (
-          <ErrorMessage error={deleteRole.error} title="The user was not deleted." change />
-        ) : null}
-        <DialogFooter>
-          <AlertDialogCancel disabled={deleteRole.isPending}>Cancel</AlertDialogCancel>
-          <Button variant="danger" onClick={confirm} disabled={deleteRole.isPending}>
-            {deleteRole.isPending ? 'Deleting…' : 'Delete'}
-          </Button>
-        </DialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmRoleChange
+      roleName={role.name}
+      title={`Delete user ${role.name}?`}
+      description={`This removes the user ${role.name} from branch ${branch.name}. Applications that connect as ${role.name} stop working. This cannot be undone.`}
+      applying={applying}
+      applyingAction="Delete"
+      pending={deleteRole.isPending}
+      error={deleteRole.error}
+      errorTitle="The user was not deleted."
+      confirmVariant="danger"
+      confirmLabel="Delete"
+      pendingLabel="Deleting…"
+      onConfirm={confirm}
+      onClose={onClose}
+      onCloseAutoFocus={onCloseAutoFocus}
+    />
   );
 }

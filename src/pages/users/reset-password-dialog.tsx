@@ -1,17 +1,8 @@
 import { useRef } from 'react';
 import type { Branch, Operation, Role } from '@neon/sdk/raw';
 import { useResetRolePassword } from '@/api/role-mutations';
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-} from '@/components/ui/alert-dialog';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { ErrorMessage } from '@/components/ui/error-message';
-import { ApplyingNote } from '@/pages/users/applying-note';
+import { Dialog, DialogContent } from '@/components/ui/dialog';
+import { ConfirmRoleChange } from '@/pages/users/confirm-role-change';
 import { OneTimePassword } from '@/pages/users/one-time-password';
 
 interface ResetPasswordDialogProps {
@@ -79,28 +70,23 @@ export function ResetPasswordDialog({
 
   return (
     // While the reset is in flight the dialog stays: closing would lose the only copy of the password.
-    <AlertDialog open onOpenChange={(open) => !open && !reset.isPending && close()}>
-      <AlertDialogContent
-        onCloseAutoFocus={(event) =>
-          handedOver.current ? event.preventDefault() : onCloseAutoFocus(event)
-        }
-      >
-        <AlertDialogTitle>Reset the password of {role.name}?</AlertDialogTitle>
-        <AlertDialogDescription>
-          Neon generates a new password for {role.name} on branch {branch.name}. The current
-          password stops working, so update every application that uses it.
-        </AlertDialogDescription>
-        {applying ? <ApplyingNote name={role.name} action="The reset" /> : null}
-        {reset.error ? (
-          <ErrorMessage error={reset.error} title="The password was not reset." change />
-        ) : null}
-        <DialogFooter>
-          <AlertDialogCancel disabled={reset.isPending}>Cancel</AlertDialogCancel>
-          <Button variant="primary" onClick={confirm} disabled={reset.isPending}>
-            {reset.isPending ? 'Resetting…' : 'Sure, reset'}
-          </Button>
-        </DialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmRoleChange
+      roleName={role.name}
+      title={`Reset the password of ${role.name}?`}
+      description={`Neon generates a new password for ${role.name} on branch ${branch.name}. The current password stops working, so update every application that uses it.`}
+      applying={applying}
+      applyingAction="The reset"
+      pending={reset.isPending}
+      error={reset.error}
+      errorTitle="The password was not reset."
+      confirmVariant="primary"
+      confirmLabel="Sure, reset"
+      pendingLabel="Resetting…"
+      onConfirm={confirm}
+      onClose={close}
+      onCloseAutoFocus={(event) =>
+        handedOver.current ? event.preventDefault() : onCloseAutoFocus(event)
+      }
+    />
   );
 }

@@ -5,8 +5,7 @@ import type { Operation } from '@neon/sdk/raw';
 import { branchQueries } from '@/api/branches';
 import { projectQueries } from '@/api/projects';
 import { ConsoleShell } from '@/components/console-shell';
-import { Button } from '@/components/ui/button';
-import { ErrorMessage } from '@/components/ui/error-message';
+import { LoadFailedPanel, LoadingPanel } from '@/components/ui/state-panel';
 import { usersPath } from '@/lib/routes';
 import { NotFoundState } from '@/pages/not-found-state';
 import { trackingKey, type TrackedOperations } from '@/pages/users/user-rows';
@@ -74,26 +73,18 @@ export function UsersPage() {
       />
     );
   } else if (project.error || branches.error) {
-    const error = project.error ?? branches.error;
     body = (
-      <div className="state-panel">
-        {error ? <ErrorMessage error={error} title="The project could not be loaded." /> : null}
-        <Button
-          onClick={() => {
-            void project.refetch();
-            void branches.refetch();
-          }}
-        >
-          Try again
-        </Button>
-      </div>
+      <LoadFailedPanel
+        error={(project.error ?? branches.error)!}
+        title="The project could not be loaded."
+        onRetry={() => {
+          void project.refetch();
+          void branches.refetch();
+        }}
+      />
     );
   } else {
-    body = (
-      <p role="status" className="state-panel">
-        Loading project…
-      </p>
-    );
+    body = <LoadingPanel>Loading project…</LoadingPanel>;
   }
 
   return (

@@ -6,6 +6,8 @@ import { isUnfinished, operationQueries } from '@/api/operations';
 import { roleQueries } from '@/api/roles';
 import { Button } from '@/components/ui/button';
 import { ErrorMessage } from '@/components/ui/error-message';
+import { SearchField } from '@/components/ui/search-field';
+import { LoadFailedPanel, LoadingPanel } from '@/components/ui/state-panel';
 import { BranchSelect } from '@/pages/users/branch-select';
 import { UserDialogs, usePreloadUserDialogs, type DialogState } from '@/pages/users/user-dialogs';
 import {
@@ -128,17 +130,14 @@ export function UsersSection({
     );
   } else if (roles.error) {
     list = (
-      <div className="state-panel">
-        <ErrorMessage error={roles.error} title="Users could not be loaded." />
-        <Button onClick={() => void roles.refetch()}>Try again</Button>
-      </div>
+      <LoadFailedPanel
+        error={roles.error}
+        title="Users could not be loaded."
+        onRetry={() => void roles.refetch()}
+      />
     );
   } else {
-    list = (
-      <div role="status" className="state-panel skeleton">
-        Loading users…
-      </div>
-    );
+    list = <LoadingPanel>Loading users…</LoadingPanel>;
   }
 
   return (
@@ -169,18 +168,13 @@ export function UsersSection({
           value={branch.id}
           onChange={onBranchChange}
         />
-        <div className="field field-inline search">
-          <label htmlFor="user-search">Search</label>
-          <input
-            id="user-search"
-            type="search"
-            className="input"
-            placeholder="Search users by name"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            autoComplete="off"
-          />
-        </div>
+        <SearchField
+          id="user-search"
+          label="Search"
+          placeholder="Search users by name"
+          value={search}
+          onChange={setSearch}
+        />
         {roles.data ? (
           <p className="muted small count" aria-live="polite">
             {rows.length === allRows.length
