@@ -1,7 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { attachScreenshot, expect, test } from './support/fixtures.ts';
-import { UsersPage } from './support/users-page.ts';
 
 /**
  * Axe on the whole page, or on the open dialog (the page behind it is inert, and axe on
@@ -29,12 +28,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test.describe.configure({ timeout: 60_000 });
 
     test('the page and the New User dialog in every state', async ({
+      users,
       page,
-      project,
       uniqueName,
     }, testInfo) => {
-      const users = new UsersPage(page);
-      await users.goto(project.url());
       await expectNoViolations(page, testInfo, `${colorScheme}: users page`);
 
       await users.newUserButton.click();
@@ -68,16 +65,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     test('the delete and reset dialogs, including a refusal', async ({
+      listedUser: { name: user, users },
       page,
       project,
       api,
-      uniqueName,
     }, testInfo) => {
-      const user = uniqueName('axe');
-      await api.createRole(project.id, project.mainBranchId, user);
-      const users = new UsersPage(page);
-      await users.goto(project.url());
-
       await users.deleteButton(user).click();
       await expect(users.deleteDialog(user)).toBeVisible();
       await expectNoViolations(page, testInfo, `${colorScheme}: delete, confirm`, DIALOG);
@@ -98,15 +90,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     test('the Connect dialog: masked, shown, another format', async ({
+      listedUser: { name: user, users },
       page,
-      project,
-      api,
-      uniqueName,
     }, testInfo) => {
-      const user = uniqueName('axe');
-      await api.createRole(project.id, project.mainBranchId, user);
-      const users = new UsersPage(page);
-      await users.goto(project.url());
       await users.connectButton(user).click();
       const dialog = users.connectDialog;
       await expect(users.connectionText).toContainText('********');
@@ -122,12 +108,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     test('empty search, not found, and a busy row', async ({
+      users,
       page,
       project,
       uniqueName,
     }, testInfo) => {
-      const users = new UsersPage(page);
-      await users.goto(project.url());
       await users.search.fill('nobody-at-all');
       await expect(page.getByRole('heading', { name: /No users match/ })).toBeVisible();
       await expectNoViolations(page, testInfo, `${colorScheme}: no match`);

@@ -1,4 +1,5 @@
 import { expect, test } from './support/fixtures.ts';
+import { isCreateRole, recordRequests } from './support/requests.ts';
 import { expectPasswordForgotten, UsersPage } from './support/users-page.ts';
 
 const SSL = 'sslmode=require&channel_binding=require';
@@ -66,19 +67,14 @@ test.describe('Connect', () => {
   });
 
   test('a passwordless user: created without a password dialog, marked, and Connect says it cannot log in', async ({
+    users,
     page,
     project,
     api,
     uniqueName,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     const user = uniqueName('nologin');
-    const posts: unknown[] = [];
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/roles'))
-        posts.push(request.postDataJSON());
-    });
+    const posts = recordRequests(page, isCreateRole);
 
     await users.newUserButton.click();
     const dialog = users.newUserDialog;
@@ -88,7 +84,9 @@ test.describe('Connect', () => {
     await expect(dialog).toBeHidden();
     await expect(users.createdDialog(user)).toHaveCount(0);
     await expect(users.user(user)).toBeVisible();
-    expect(posts).toEqual([{ role: { name: user, no_login: true } }]);
+    expect(posts.map((post) => post.postDataJSON())).toEqual([
+      { role: { name: user, no_login: true } },
+    ]);
 
     const role = (await api.roles(project.id, project.mainBranchId)).find((r) => r.name === user);
     expect(role?.authentication_method).toBe('no_login');

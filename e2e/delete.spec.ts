@@ -3,17 +3,11 @@ import { UsersPage } from './support/users-page.ts';
 
 test.describe('Delete', () => {
   test('Cancel keeps the user, Delete removes it, and focus lands somewhere sensible', async ({
-    page,
+    listedUser: { name: user, users },
     project,
     api,
-    uniqueName,
     snap,
   }) => {
-    const user = uniqueName('gone');
-    await api.createRole(project.id, project.mainBranchId, user);
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-
     await users.deleteButton(user).click();
     const dialog = users.deleteDialog(user);
     await expect(dialog).toBeVisible();
@@ -79,16 +73,11 @@ test.describe('Delete', () => {
   });
 
   test("when Neon refuses, the dialog stays open with Neon's message", async ({
-    page,
+    listedUser: { name: user, users },
     project,
     api,
-    uniqueName,
     snap,
   }) => {
-    const user = uniqueName('kept');
-    await api.createRole(project.id, project.mainBranchId, user);
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     await api.armRolesFault(
       project.id,
       'DELETE',

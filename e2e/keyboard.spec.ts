@@ -13,13 +13,12 @@ async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Ta
 
 test.describe('Keyboard only', () => {
   test('create with Tab, Shift+Tab, Enter and Space; focus is trapped and returns to New User', async ({
+    users,
     page,
     project,
     api,
     uniqueName,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     await tabTo(page, users.newUserButton);
     await page.keyboard.press('Enter');
 
@@ -74,16 +73,9 @@ test.describe('Keyboard only', () => {
   });
 
   test('reset and delete with the keyboard; Cancel is focused first and focus returns', async ({
+    listedUser: { name: user, users },
     page,
-    project,
-    api,
-    uniqueName,
   }) => {
-    const user = uniqueName('keyrow');
-    await api.createRole(project.id, project.mainBranchId, user);
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-
     // Reset: Enter on the row's action, Tab to "Sure, reset", Enter.
     await tabTo(page, users.resetButton(user));
     await page.keyboard.press('Enter');
@@ -123,16 +115,9 @@ test.describe('Keyboard only', () => {
   });
 
   test('Connect with the keyboard: pick a format, switch pooling, show and copy; focus returns', async ({
+    listedUser: { name: user, password, users },
     page,
-    project,
-    api,
-    uniqueName,
   }) => {
-    const user = uniqueName('keyconn');
-    const { password } = await api.createRole(project.id, project.mainBranchId, user);
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-
     await tabTo(page, users.connectButton(user));
     await page.keyboard.press('Enter');
     const dialog = users.connectDialog;

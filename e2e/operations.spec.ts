@@ -1,6 +1,6 @@
-import type { Request } from '@playwright/test';
 import { NeonApi } from './support/api.ts';
 import { expect, test as base, usersUrl } from './support/fixtures.ts';
+import { isReset, recordRequests } from './support/requests.ts';
 import { OwnServer } from './support/server.ts';
 import { UsersPage } from './support/users-page.ts';
 
@@ -81,11 +81,7 @@ test.describe('Operations', () => {
     }) => {
       const users = new UsersPage(page);
       await users.goto(server.url + usersUrl(projectId));
-      const resets: Request[] = [];
-      page.on('request', (request) => {
-        if (request.method() === 'POST' && request.url().endsWith('/reset_password'))
-          resets.push(request);
-      });
+      const resets = recordRequests(page, isReset);
 
       // Operations started elsewhere right now (another tab, neonctl…).
       const mainId = await api.branchId(projectId, 'main');

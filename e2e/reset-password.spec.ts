@@ -1,19 +1,14 @@
-import type { Request } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { expectPasswordForgotten, UsersPage } from './support/users-page.ts';
-
-const isReset = (request: Request) =>
-  request.method() === 'POST' && request.url().endsWith('/reset_password');
+import { isReset, recordRequests } from './support/requests.ts';
+import { expectPasswordForgotten } from './support/users-page.ts';
 
 test.describe('Reset password', () => {
   test('"Sure, reset" shows a new password, different from the one shown at creation', async ({
+    users,
     page,
-    project,
     uniqueName,
     snap,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     const user = uniqueName('rotate');
     const first = await users.createUser(user);
     await users.createdDialog(user).getByRole('button', { name: 'Close' }).click();
@@ -39,20 +34,13 @@ test.describe('Reset password', () => {
   });
 
   test('Cancel resets nothing: no request, no new operation', async ({
+    listedUser: { name: user, users },
     page,
     project,
     api,
-    uniqueName,
   }) => {
-    const user = uniqueName('stay');
-    await api.createRole(project.id, project.mainBranchId, user);
     const before = (await api.operations(project.id)).map((op) => op.id);
-    const users = new UsersPage(page);
-    await users.goto(project.url());
-    const resets: Request[] = [];
-    page.on('request', (request) => {
-      if (isReset(request)) resets.push(request);
-    });
+    const resets = recordRequests(page, isReset);
 
     await users.resetButton(user).click();
     await users.resetDialog(user).getByRole('button', { name: 'Cancel' }).click();

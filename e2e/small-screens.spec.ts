@@ -1,6 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { UsersPage } from './support/users-page.ts';
 
 test.use({ viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true });
 
@@ -23,9 +22,14 @@ async function expectFits(dialog: Locator) {
 }
 
 test.describe('Small screens (375×667)', () => {
-  test('create, reset and delete on a phone', async ({ page, project, api, uniqueName, snap }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
+  test('create, reset and delete on a phone', async ({
+    users,
+    page,
+    project,
+    api,
+    uniqueName,
+    snap,
+  }) => {
     await expectNoSidewaysScroll(page);
     await snap('phone: users page');
 

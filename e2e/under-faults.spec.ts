@@ -1,21 +1,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page, Request } from '@playwright/test';
 import { NeonApi } from './support/api.ts';
 import { expect, test, usersUrl } from './support/fixtures.ts';
+import { isMutation, recordRequests } from './support/requests.ts';
 import { OwnServer } from './support/server.ts';
 import { UsersPage } from './support/users-page.ts';
-
-/** The page's state-changing API requests, in order. */
-function recordMutations(page: Page) {
-  const sent: Request[] = [];
-  page.on('request', (request) => {
-    if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/v2/'))
-      sent.push(request);
-  });
-  return sent;
-}
 
 test.describe('The page under faults', () => {
   test('3 s latency on every request: progress is shown and nothing is sent twice', async ({
@@ -31,7 +21,7 @@ test.describe('The page under faults', () => {
       const victim = uniqueName('victim');
       await api.createRole(project.id, project.mainBranchId, victim);
       await api.armFault({ path: '/**', delay_ms: 3_000, count: 1_000 });
-      const sent = recordMutations(page);
+      const sent = recordRequests(page, isMutation);
       const users = new UsersPage(page);
 
       await page.goto(server.url + usersUrl(project.id));
@@ -137,13 +127,12 @@ test.describe('The page under faults', () => {
   });
 
   test('429 with Retry-After is honoured before the create is sent again', async ({
+    users,
     page,
     project,
     api,
     uniqueName,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(project.url());
     await api.armFault({
       method: 'POST',
       path: `/projects/${project.id}/branches/*/roles`,

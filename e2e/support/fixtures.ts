@@ -20,6 +20,11 @@ interface Fixtures {
   project: TestProject;
   /** The users page of `project`, open on its main branch. */
   users: UsersPage;
+  /**
+   * A user of `project`'s main branch made through the API, then the users page opened on
+   * that branch, listing it. The password is the one the API returned.
+   */
+  listedUser: { name: string; password: string; users: UsersPage };
   /** A name no other test uses: a lowercase identifier, so SQL needs no quotes. */
   uniqueName: (prefix: string) => string;
   /** Keeps a screenshot of the current state as an artifact of the test. */
@@ -49,6 +54,14 @@ export const test = base.extend<Fixtures>({
     const users = new UsersPage(page);
     await users.goto(project.url());
     await use(users);
+  },
+  listedUser: async ({ page, project, api, uniqueName }, use) => {
+    const name = uniqueName('user');
+    const { password } = await api.createRole(project.id, project.mainBranchId, name);
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+    await expect(users.user(name)).toBeVisible();
+    await use({ name, password: password!, users });
   },
   uniqueName: async ({}, use, testInfo) => {
     await use(
