@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgClient, type Login } from '../test/support/pg-login.ts';
 import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
 import { fmt, median, type Row } from './lib/report.ts';
 import type { Started } from './lib/processes.ts';
@@ -24,13 +25,6 @@ export interface ComputeOptions {
   /** Sequential list requests per measurement. */
   listRequests: number;
   log: (line: string) => void;
-}
-
-interface Login {
-  host: string;
-  user: string;
-  password: string;
-  database: string;
 }
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -76,24 +70,8 @@ class Api {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function client({ host, user, password, database }: Login): pg.Client {
-  const [hostname, port] = host.split(':');
-  const c = new pg.Client({
-    host: hostname,
-    port: Number(port),
-    user,
-    password,
-    database,
-    ssl: { rejectUnauthorized: false },
-    enableChannelBinding: true,
-  });
-  // A session ended by the server (a suspend) must fail its query, not the process.
-  c.on('error', () => {});
-  return c;
-}
-
 async function run(login: Login, sql: string): Promise<pg.QueryResult> {
-  const c = client(login);
+  const c = pgClient(login);
   await c.connect();
   try {
     return await c.query(sql);
@@ -276,7 +254,7 @@ export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
     // Memory of the running compute: idle (the logins' backends gone), and with one session.
     const idlePids = await withoutSessions(dataDir, mainId);
     const idle = memoryOf(idlePids);
-    const session = client(owner);
+    const session = pgClient(owner);
     await session.connect();
     await session.query('select count(*) from pg_class');
     const busy = memoryOf(postgresOf(dataDir, mainId));
@@ -313,7 +291,7 @@ export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
 
     // Branch from a parent holding ~50 MB → first query on the child.
     o.log(`compute: loading ${o.fillerRows} rows into the parent`);
-    const loader = client(owner);
+    const loader = pgClient(owner);
     await loader.connect();
     await loader.query(
       `create table filler as select g as id, repeat(md5(g::text), 3) as body from generate_series(1, ${o.fillerRows}) g`,

@@ -2,7 +2,8 @@
 // SQL are literal role names, and names Postgres could not hold are refused before it sees them.
 import { describe, expect, it } from 'vitest';
 import { postgresLogs } from './support/compute-helpers.ts';
-import { computesSuite, finished, query } from './support/computes.ts';
+import { computesSuite, finished } from './support/computes.ts';
+import { query } from './support/pg-login.ts';
 
 const suite = computesSuite('bad-input');
 const roles = () => `/projects/${suite.projectId}/branches/${suite.branchId}/roles`;

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Body } from './support/api.ts';
-import { computesSuite, finished, query, type Login } from './support/computes.ts';
+import { computesSuite, finished } from './support/computes.ts';
+import { query, type Login } from './support/pg-login.ts';
 
 const suite = computesSuite('branches');
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from './support/local-server.ts';
-import { eventually, loginError, postgresUnder, psql, tempDataDir } from './support/computes.ts';
+import { eventually, postgresUnder, psql, tempDataDir } from './support/computes.ts';
+import { loginError } from './support/pg-login.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;

@@ -6,15 +6,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../server/local/store/store.ts';
 import {
   eventually,
-  loginError,
   postgresUnder,
   processFinished,
-  query,
   startServerProcess,
   tempDataDir,
-  type Login,
   type ServerProcess,
 } from './support/computes.ts';
+import { loginError, query, type Login } from './support/pg-login.ts';
 
 const dirs: string[] = [];
 let server: ServerProcess | undefined;

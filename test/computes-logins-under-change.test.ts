@@ -1,9 +1,9 @@
 // Logins under change: 50 clients log in to one compute in a loop while the user's password
 // is reset through the API. Once a reset's operation has finished, the old password never
 // logs in again, and no client ever meets anything but a password refusal.
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { computesSuite, finished, type Operation } from './support/computes.ts';
+import { tryLogin } from './support/pg-login.ts';
 
 const suite = computesSuite('logins');
 
@@ -33,30 +33,8 @@ async function waitFinished(operations: Operation[]): Promise<number> {
   return performance.now();
 }
 
-async function attemptLogin(password: string): Promise<Attempt['error']> {
-  const [hostname, port] = suite.host.split(':');
-  const client = new pg.Client({
-    host: hostname,
-    port: Number(port),
-    user: USER,
-    password,
-    database: 'neondb',
-    ssl: { rejectUnauthorized: false },
-    enableChannelBinding: true,
-    connectionTimeoutMillis: 30_000,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    const err = error as { code?: string; message: string };
-    return { code: err.code ?? 'none', message: err.message };
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const attemptLogin = (password: string): Promise<Attempt['error']> =>
+  tryLogin({ host: suite.host, user: USER, password, database: 'neondb' });
 
 describe('logins while the password changes', { timeout: 180_000 }, () => {
   it(`${CLIENTS} clients, ${RESETS} resets: after each reset has finished the old password never logs in; nothing but 28P01`, async () => {

@@ -1,7 +1,8 @@
 // Real Postgres behind the API (NEON_LOCAL_COMPUTES=1): the users the API makes are roles
 // that log in, through the endpoint host the API reports.
 import { describe, expect, it } from 'vitest';
-import { computesSuite, finished, loginError, query } from './support/computes.ts';
+import { computesSuite, finished } from './support/computes.ts';
+import { loginError, query } from './support/pg-login.ts';
 
 const suite = computesSuite('roles');
 const roles = () => `/projects/${suite.projectId}/branches/${suite.branchId}/roles`;

@@ -11,15 +11,13 @@ import { computeLayout } from '../server/compute/compute-layout.ts';
 import { readPidFile } from '../server/compute/postmaster.ts';
 import { postgresLogs } from './support/compute-helpers.ts';
 import {
-  loginError,
   postgresUnder,
   processFinished,
-  query,
   startServerProcess,
   tempDataDir,
-  type Login,
   type ServerProcess,
 } from './support/computes.ts';
+import { loginError, query, type Login } from './support/pg-login.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import { ComputeManager, type ComputeEvent } from '../../server/compute/compute-manager.ts';
+import { pgClient } from './pg-login.ts';
 
 const run = promisify(execFile);
 
@@ -38,17 +39,7 @@ export async function login(
   password: string,
   database = 'postgres',
 ): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port,
-    user,
-    password,
-    database,
-    ssl: { rejectUnauthorized: false },
-    enableChannelBinding: true,
-    connectionTimeoutMillis: 20_000,
-  });
-  client.on('error', () => {});
+  const client = pgClient({ host: `127.0.0.1:${port}`, user, password, database }, 20_000);
   try {
     await client.connect();
   } catch (error) {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
-import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { inProcessApi, type InProcessApi } from './api.ts';
+import type { Login } from './pg-login.ts';
 import { testServerEnv } from './test-env.ts';
 
 /** A data directory of a test's own (computes need one on disk). */
@@ -62,53 +62,6 @@ export async function finished(
   const ended = await settle(api, projectId, operations);
   const failed = ended.filter((op) => op.status !== 'finished');
   if (failed.length) throw new Error(`operations failed: ${JSON.stringify(failed)}`);
-}
-
-export interface Login {
-  host: string;
-  user: string;
-  password: string;
-  database: string;
-}
-
-/** `host` is the endpoint's `127.0.0.1:port`. TLS on (the certificate is self-signed). */
-function clientConfig({ host, user, password, database }: Login): pg.ClientConfig {
-  const [hostname, port] = host.split(':');
-  return {
-    host: hostname,
-    port: Number(port),
-    user,
-    password,
-    database,
-    ssl: { rejectUnauthorized: false },
-    enableChannelBinding: true,
-    connectionTimeoutMillis: 30_000,
-  };
-}
-
-/** Runs one query as the login with the `pg` driver. */
-export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
-  login: Login,
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client(clientConfig(login));
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** The login's error message, or undefined when it logs in. */
-export async function loginError(login: Login): Promise<string | undefined> {
-  try {
-    await query(login, 'SELECT 1');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 /** psql with a connection URI (as a user would paste it); answers stdout, or throws with stderr. */

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { postgresProcessesUnder } from './compute-helpers.ts';
+import { pgClient, tryLogin as tryLoginAs } from './pg-login.ts';
 
 export interface Credentials {
   name: string;
@@ -16,43 +16,14 @@ export interface Credentials {
 /** SQLSTATE of a refused password (also what Postgres answers for a role that does not exist). */
 const INVALID_PASSWORD = '28P01';
 
-function client(host: string, user: string, password: string): pg.Client {
-  const [hostname, port] = host.split(':');
-  const c = new pg.Client({
-    host: hostname,
-    port: Number(port),
-    user,
-    password,
-    database: 'neondb',
-    ssl: { rejectUnauthorized: false },
-    enableChannelBinding: true,
-    connectionTimeoutMillis: 30_000,
-  });
-  c.on('error', () => {});
-  return c;
-}
-
 /** undefined when the login works; else the SQLSTATE (or Node's code) and message. */
-export async function tryLogin(
-  host: string,
-  { name, password }: Credentials,
-): Promise<{ code: string; message: string } | undefined> {
-  const c = client(host, name, password);
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    const err = error as { code?: string; message: string };
-    return { code: err.code ?? 'none', message: err.message };
-  } finally {
-    await c.end().catch(() => {});
-  }
+export function tryLogin(host: string, { name, password }: Credentials) {
+  return tryLoginAs({ host, user: name, password, database: 'neondb' });
 }
 
 /** The roles Postgres has (its own and pg_* left out), read by a role of the branch. */
 async function postgresRoles(host: string, login: Credentials): Promise<string[]> {
-  const c = client(host, login.name, login.password);
+  const c = pgClient({ host, user: login.name, password: login.password, database: 'neondb' });
   await c.connect();
   try {
     const { rows } = await c.query<{ rolname: string }>(
