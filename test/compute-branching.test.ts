@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocatePort, BranchPointError } from '../server/compute/compute-manager.ts';
+import { BranchPointError } from '../server/compute/compute-manager.ts';
 import { login, loginError, openEngine, queryAs } from './support/compute-helpers.ts';
 
 // One parent for the file; each test branches from it and checks what a client sees.
@@ -10,12 +10,6 @@ let parentPort: number;
 /** The parent's history: a point after "before", then a row and a role added after it. */
 let pointLsn: string;
 let pointTime: string;
-
-async function endpoint(branchId: string): Promise<number> {
-  const port = await allocatePort();
-  await engine.manager.setEndpoint(branchId, { port, suspendTimeoutSeconds: 0 });
-  return port;
-}
 
 async function rows(port: number): Promise<string[]> {
   const result = await queryAs<{ v: string }>(
@@ -30,8 +24,7 @@ async function rows(port: number): Promise<string[]> {
 
 beforeAll(async () => {
   engine = await openEngine();
-  await engine.manager.ensureBranch(PARENT);
-  parentPort = await endpoint(PARENT);
+  parentPort = await engine.rootBranch(PARENT);
   await engine.manager.apply(PARENT, {
     roles: [OWNER],
     databases: [{ name: 'app', owner: OWNER.name }],
@@ -63,7 +56,7 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
     const { lsn } = await engine.manager.createBranch('br-head', { parent: PARENT });
     expect(lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
     expect(engine.manager.state('br-head')).toBe('active');
-    const port = await endpoint('br-head');
+    const port = await engine.endpoint('br-head');
     expect(await rows(port)).toEqual(['after', 'before']);
     expect(await loginError(port, 'later_role', 'later-pw-Aa9')).toBeUndefined();
   });
@@ -74,7 +67,7 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
       atLsn: pointLsn,
     });
     expect(lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
-    const port = await endpoint('br-at-lsn');
+    const port = await engine.endpoint('br-at-lsn');
     expect(await rows(port)).toEqual(['before']);
     expect(await loginError(port, 'later_role', 'later-pw-Aa9')).toMatch(/password authentication/);
     expect((await engine.manager.listRoles('br-at-lsn')).map((r) => r.name)).not.toContain(
@@ -84,14 +77,14 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
 
   it('at a timestamp: the later row and the later role are absent', async () => {
     await engine.manager.createBranch('br-at-time', { parent: PARENT, atTimestamp: pointTime });
-    const port = await endpoint('br-at-time');
+    const port = await engine.endpoint('br-at-time');
     expect(await rows(port)).toEqual(['before']);
     expect(await loginError(port, 'later_role', 'later-pw-Aa9')).toMatch(/password authentication/);
   });
 
   it('branches are independent of their parent and of each other', async () => {
     await engine.manager.createBranch('br-solo', { parent: PARENT });
-    const port = await endpoint('br-solo');
+    const port = await engine.endpoint('br-solo');
     const child = await login(port, OWNER.name, OWNER.password, 'app');
     await child.query("insert into items values ('child only')");
     await child.end();
@@ -110,7 +103,7 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
 
   it('a branch of a branch, at a point of the child’s own history', async () => {
     await engine.manager.createBranch('br-mid', { parent: PARENT });
-    const port = await endpoint('br-mid');
+    const port = await engine.endpoint('br-mid');
     const mid = await login(port, OWNER.name, OWNER.password, 'app');
     await mid.query("insert into items values ('mid 1')");
     await mid.end();
@@ -122,7 +115,7 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
     await again.end();
 
     await engine.manager.createBranch('br-grandchild', { parent: 'br-mid', atLsn: midPoint });
-    const grandchild = await endpoint('br-grandchild');
+    const grandchild = await engine.endpoint('br-grandchild');
     expect(await rows(grandchild)).toEqual(atPoint);
     expect(await rows(port)).toContain('mid 2');
   });
@@ -143,7 +136,7 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
 
   it('deletes a branch: its endpoint stops answering, its parent is untouched', async () => {
     await engine.manager.createBranch('br-doomed', { parent: PARENT });
-    const port = await endpoint('br-doomed');
+    const port = await engine.endpoint('br-doomed');
     expect(await rows(port)).toContain('before');
     await engine.manager.deleteBranch('br-doomed');
     expect(engine.manager.has('br-doomed')).toBe(false);

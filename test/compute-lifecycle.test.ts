@@ -30,9 +30,7 @@ let branchDir: string;
 
 beforeAll(async () => {
   engine = await openEngine({ desiredState: () => desired });
-  await engine.manager.ensureBranch(BRANCH);
-  port = await allocatePort();
-  await engine.manager.setEndpoint(BRANCH, { port, suspendTimeoutSeconds: 0 });
+  port = await engine.rootBranch(BRANCH);
   branchDir = path.join(engine.dataDir, 'computes', BRANCH);
 }, 120_000);
 

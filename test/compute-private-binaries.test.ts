@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allocatePort } from '../server/compute/compute-manager.ts';
 import { postgresBinaries } from '../server/compute/postgres-binaries.ts';
 import { postgresUser } from '../server/compute/os-user.ts';
 import { openEngine, queryAs } from './support/compute-helpers.ts';
@@ -32,9 +31,7 @@ describe.runIf(asOtherUser)('PostgreSQL programs under a private directory', () 
     process.env.NEON_LOCAL_PG_BIN = binDir;
     engine = await openEngine({ desiredState: () => ({ roles: [USER], databases: [] }) });
 
-    await engine.manager.ensureBranch('br-private-bin');
-    const port = await allocatePort();
-    await engine.manager.setEndpoint('br-private-bin', { port, suspendTimeoutSeconds: 0 });
+    const port = await engine.rootBranch('br-private-bin');
     const [row] = await queryAs(port, USER.name, USER.password, 'select current_user as u');
     expect(row).toEqual({ u: USER.name });
     const notes = engine.events.filter((e) => e.message.includes(privateParent));

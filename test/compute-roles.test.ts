@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocatePort, type DesiredState } from '../server/compute/compute-manager.ts';
+import type { DesiredState } from '../server/compute/compute-manager.ts';
 import {
   connectionUrl,
   login,
@@ -28,9 +28,7 @@ async function apply(state: Partial<DesiredState>) {
 
 beforeAll(async () => {
   engine = await openEngine();
-  await engine.manager.ensureBranch(BRANCH);
-  port = await allocatePort();
-  await engine.manager.setEndpoint(BRANCH, { port, suspendTimeoutSeconds: 0 });
+  port = await engine.rootBranch(BRANCH);
 }, 120_000);
 
 afterAll(async () => {

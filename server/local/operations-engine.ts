@@ -107,11 +107,20 @@ export class OperationsEngine {
    */
   schedule(projectId: string, plans: readonly OperationPlan[], past?: number): OperationRow[] {
     const failWith = plans.length ? this.takeFailure(projectId) : undefined;
-    if (this.real && past === undefined) return this.scheduleReal(projectId, plans, failWith);
     const at = past ?? this.now();
+    // Real work: stored as `scheduling`, an armed fault kept in `error` for the executor to end with.
+    const real = this.real && past === undefined;
     const slice = plans.length ? this.durationMs / plans.length : 0;
     return plans.map((plan, index) => {
-      const begins = Math.round(at + slice * index);
+      const timing: Pick<OperationRow, 'start_at' | 'finish_at' | 'status' | 'updated_at'> = real
+        ? { start_at: at, finish_at: NOT_FINISHED, status: 'scheduling', updated_at: at }
+        : {
+            // A short "scheduling" phase before each runs, as Neon shows.
+            start_at: Math.round(Math.round(at + slice * index) + Math.min(50, slice / 5)),
+            finish_at: Math.round(at + slice * (index + 1)),
+            status: null,
+            updated_at: null,
+          };
       const row: Omit<OperationRow, 'seq'> = {
         id: operationId(),
         project_id: projectId,
@@ -119,39 +128,8 @@ export class OperationsEngine {
         endpoint_id: plan.endpointId ?? null,
         action: plan.action,
         created_at: at,
-        // A short "scheduling" phase before each runs, as Neon shows.
-        start_at: Math.round(begins + Math.min(50, slice / 5)),
-        finish_at: Math.round(at + slice * (index + 1)),
+        ...timing,
         error: failWith && index === plans.length - 1 ? failWith : null,
-        status: null,
-        updated_at: null,
-        spec: plan.spec ? JSON.stringify(plan.spec) : null,
-      };
-      const info = this.insert.run(row);
-      return { ...row, seq: Number(info.lastInsertRowid) };
-    });
-  }
-
-  /** Stored as `scheduling`; an armed fault is kept in `error` for the executor to end with. */
-  private scheduleReal(
-    projectId: string,
-    plans: readonly OperationPlan[],
-    failWith: string | undefined,
-  ): OperationRow[] {
-    const at = this.now();
-    return plans.map((plan, index) => {
-      const row: Omit<OperationRow, 'seq'> = {
-        id: operationId(),
-        project_id: projectId,
-        branch_id: plan.branchId ?? null,
-        endpoint_id: plan.endpointId ?? null,
-        action: plan.action,
-        created_at: at,
-        start_at: at,
-        finish_at: NOT_FINISHED,
-        error: failWith && index === plans.length - 1 ? failWith : null,
-        status: 'scheduling',
-        updated_at: at,
         spec: plan.spec ? JSON.stringify(plan.spec) : null,
       };
       const info = this.insert.run(row);

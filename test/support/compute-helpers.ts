@@ -4,7 +4,11 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type pg from 'pg';
-import { ComputeManager, type ComputeEvent } from '../../server/compute/compute-manager.ts';
+import {
+  allocatePort,
+  ComputeManager,
+  type ComputeEvent,
+} from '../../server/compute/compute-manager.ts';
 import { pgClient } from './pg-login.ts';
 
 const run = promisify(execFile);
@@ -25,6 +29,17 @@ export async function openEngine(
     dataDir,
     manager,
     events,
+    /** Serves the branch on a free port of 127.0.0.1, never suspending when idle; answers the port. */
+    async endpoint(branchId: string): Promise<number> {
+      const port = await allocatePort();
+      await manager.setEndpoint(branchId, { port, suspendTimeoutSeconds: 0 });
+      return port;
+    },
+    /** A root branch (its cluster made the first time) served as `endpoint` serves it. */
+    async rootBranch(branchId: string): Promise<number> {
+      await manager.ensureBranch(branchId);
+      return this.endpoint(branchId);
+    },
     async close() {
       await manager.stopAll();
       if (!process.env.KEEP_COMPUTE_TEST_DATA) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
 import { renderConsole, startConsoleServer, type ConsoleServer } from '@/test/console-harness';
 
 let server: ConsoleServer;
@@ -16,6 +17,14 @@ async function openPage() {
   const view = renderConsole(`/projects/${projectId}/settings/users`);
   await screen.findByRole('table', { name: 'Users on branch main' });
   return view;
+}
+
+/** Reset, confirmed: answers the dialog that shows casey's new password. */
+async function resetCaseysPassword(user: UserEvent) {
+  await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
+  const confirm = await screen.findByRole('alertdialog', { name: 'Reset the password of casey?' });
+  await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
+  return screen.findByRole('dialog', { name: 'New password for casey' });
 }
 
 describe('Delete', () => {
@@ -60,12 +69,7 @@ describe('Reset password', () => {
       path: '/projects/*/branches/*/roles/*/reset_password',
       fail_operations: 'compute did not apply the config',
     });
-    await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
-    const confirm = await screen.findByRole('alertdialog', {
-      name: 'Reset the password of casey?',
-    });
-    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
-    const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
+    const dialog = await resetCaseysPassword(user);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(
       await screen.findByText(/Last change failed: compute did not apply the config/),
@@ -99,12 +103,7 @@ describe('operations', () => {
       return inner(input, init);
     };
 
-    await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
-    const confirm = await screen.findByRole('alertdialog', {
-      name: 'Reset the password of casey?',
-    });
-    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
-    const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
+    const dialog = await resetCaseysPassword(user);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     const row = screen.getByRole('rowheader', { name: /^casey/ }).closest('tr')!;
     await waitFor(() =>
@@ -121,12 +120,7 @@ describe('operations', () => {
     server = await startConsoleServer({ NEON_LOCAL_OPERATION_MS: '1500' });
     projectId = await server.demoProjectId();
     const { user } = await openPage();
-    await user.click(screen.getByRole('button', { name: 'Reset password of casey' }));
-    const confirm = await screen.findByRole('alertdialog', {
-      name: 'Reset the password of casey?',
-    });
-    await user.click(within(confirm).getByRole('button', { name: 'Sure, reset' }));
-    const dialog = await screen.findByRole('dialog', { name: 'New password for casey' });
+    const dialog = await resetCaseysPassword(user);
 
     // The row (behind the modal, hence queried by text) shows progress at once.
     const row = screen.getByRole('rowheader', { name: /^casey/, hidden: true }).closest('tr')!;
