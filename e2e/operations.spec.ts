@@ -21,21 +21,24 @@ const test = base.extend<{
     await use({ server, api, projectId: (await api.projectByName('demo-project')).id });
     await server.stop();
   },
+  // The users page of the slow server's demo project.
+  users: async ({ page, slowServer: { server, projectId } }, use) => {
+    const users = new UsersPage(page);
+    await users.goto(server.url + usersUrl(projectId));
+    await use(users);
+  },
 });
 
 test.describe('Operations', () => {
   test.describe.configure({ timeout: 60_000 });
 
   test("while a user's operations run its row shows progress; its actions open and say they wait; then the row settles", async ({
+    users,
     page,
-    slowServer: { server, projectId },
     operationMs,
     uniqueName,
     snap,
   }) => {
-    const users = new UsersPage(page);
-    await users.goto(server.url + usersUrl(projectId));
-
     const user = uniqueName('busy');
     await users.createUser(user);
     await users.createdDialog(user).getByRole('button', { name: 'Close' }).click();
@@ -73,14 +76,13 @@ test.describe('Operations', () => {
     test.use({ operationMs: 12_000 });
 
     test("another user's action is refused clearly while the project's operations run, then goes through", async ({
+      users,
       page,
-      slowServer: { server, api, projectId },
+      slowServer: { api, projectId },
       operationMs,
       uniqueName,
       snap,
     }) => {
-      const users = new UsersPage(page);
-      await users.goto(server.url + usersUrl(projectId));
       const resets = recordRequests(page, isReset);
 
       // Operations started elsewhere right now (another tab, neonctl…).

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BranchPointError } from '../server/compute/compute-manager.ts';
-import { login, loginError, openEngine, queryAs } from './support/compute-helpers.ts';
+import { login, loginError, queryAs } from './support/compute-helpers.ts';
+import { engineSuite } from './support/engine-suite.ts';
+
+const engine = engineSuite();
 
 // One parent for the file; each test branches from it and checks what a client sees.
-let engine: Awaited<ReturnType<typeof openEngine>>;
 const PARENT = 'br-parent';
 const OWNER = { name: 'owner', password: 'owner-pw-Aa9' };
 let parentPort: number;
@@ -23,7 +25,6 @@ async function rows(port: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  engine = await openEngine();
   parentPort = await engine.rootBranch(PARENT);
   await engine.manager.apply(PARENT, {
     roles: [OWNER],
@@ -46,10 +47,6 @@ beforeAll(async () => {
     databases: [],
   });
 }, 120_000);
-
-afterAll(async () => {
-  await engine?.close();
-}, 60_000);
 
 describe('branches are real copies', { timeout: 120_000 }, () => {
   it('from the head: rows, roles and passwords of the parent, at a real LSN', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allocatePort,
   ComputeManager,
@@ -14,29 +14,25 @@ import { readPidFile } from '../server/compute/postmaster.ts';
 import {
   login,
   loginError,
-  openEngine,
   postgresProcessesUnder,
   queryAs,
   waitFor,
 } from './support/compute-helpers.ts';
+import { engineSuite } from './support/engine-suite.ts';
+
+const engine = engineSuite({ desiredState: () => desired });
 
 const BRANCH = 'br-life';
 const USER = { name: 'lifer', password: 'lifer-pw-Aa9' };
 const DATABASES = [{ name: 'lifedb', owner: USER.name }];
 let desired: DesiredState = { roles: [USER], databases: DATABASES };
-let engine: Awaited<ReturnType<typeof openEngine>>;
 let port: number;
 let branchDir: string;
 
 beforeAll(async () => {
-  engine = await openEngine({ desiredState: () => desired });
   port = await engine.rootBranch(BRANCH);
   branchDir = path.join(engine.dataDir, 'computes', BRANCH);
 }, 120_000);
-
-afterAll(async () => {
-  await engine?.close();
-}, 60_000);
 
 describe('compute lifecycle', { timeout: 60_000 }, () => {
   it('a new compute costs no process; the first connection wakes it and applies the desired state', async () => {

@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../server/compute/compute-manager.ts';
 import {
   connectionUrl,
   login,
   loginError,
-  openEngine,
   postgresLogs,
   psql,
   queryAs,
 } from './support/compute-helpers.ts';
+import { engineSuite } from './support/engine-suite.ts';
+
+const engine = engineSuite();
 
 // One cluster for the whole file: every test makes its own uniquely named roles.
-let engine: Awaited<ReturnType<typeof openEngine>>;
 let port: number;
 const BRANCH = 'br-roles';
 const passwords: string[] = [];
@@ -27,13 +28,8 @@ async function apply(state: Partial<DesiredState>) {
 }
 
 beforeAll(async () => {
-  engine = await openEngine();
   port = await engine.rootBranch(BRANCH);
 }, 120_000);
-
-afterAll(async () => {
-  await engine?.close();
-}, 60_000);
 
 describe('roles applied from the desired state', { timeout: 60_000 }, () => {
   it('a created role logs in with its password over TLS with channel binding (psql and pg)', async () => {

@@ -9,7 +9,7 @@ import {
   ComputeManager,
   type ComputeEvent,
 } from '../../server/compute/compute-manager.ts';
-import { pgClient } from './pg-login.ts';
+import { connected, pgClient } from './pg-login.ts';
 
 const run = promisify(execFile);
 
@@ -54,14 +54,7 @@ export async function login(
   password: string,
   database = 'postgres',
 ): Promise<pg.Client> {
-  const client = pgClient({ host: `127.0.0.1:${port}`, user, password, database }, 20_000);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw error;
-  }
-  return client;
+  return connected(pgClient({ host: `127.0.0.1:${port}`, user, password, database }, 20_000));
 }
 
 /** One query in a fresh session; resolves with the rows. */

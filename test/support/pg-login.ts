@@ -33,6 +33,15 @@ export function pgClient(
   return client;
 }
 
+/** The client once connected; a client that could not connect is ended, not left open. */
+export async function connected(client: pg.Client): Promise<pg.Client> {
+  await client.connect().catch(async (error: unknown) => {
+    await client.end().catch(() => {});
+    throw error;
+  });
+  return client;
+}
+
 /** Runs one query as the login. */
 export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
   login: Login,

@@ -195,6 +195,9 @@ function ProjectList({ orgId, single }: ProjectListProps) {
     list = <LoadingPanel>Loading projects…</LoadingPanel>;
   }
 
+  const found =
+    (items.length === 1 ? '1 project' : `${items.length} projects`) +
+    (projects.hasNextPage ? ' shown, more to load' : '');
   return (
     <section aria-label="Projects">
       <div className="toolbar">
@@ -204,13 +207,8 @@ function ProjectList({ orgId, single }: ProjectListProps) {
           placeholder="Name or ID"
           value={typed}
           onChange={setTyped}
+          found={projects.data ? found : undefined}
         />
-        {projects.data ? (
-          <p className="muted small count" aria-live="polite">
-            {items.length === 1 ? '1 project' : `${items.length} projects`}
-            {projects.hasNextPage ? ' shown, more to load' : ''}
-          </p>
-        ) : null}
       </div>
       {list}
     </section>

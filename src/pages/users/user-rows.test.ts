@@ -89,24 +89,17 @@ describe('sort and filter', () => {
     expect(filterRows(list, 'zzz')).toEqual([]);
   });
 
-  it('nextSort flips the active column; a new column starts A→Z or newest first', () => {
-    expect(nextSort({ key: 'name', direction: 'asc' }, 'name')).toEqual({
-      key: 'name',
-      direction: 'desc',
-    });
-    expect(nextSort({ key: 'name', direction: 'desc' }, 'name')).toEqual({
-      key: 'name',
-      direction: 'asc',
-    });
-    expect(nextSort({ key: 'name', direction: 'asc' }, 'created')).toEqual({
-      key: 'created',
-      direction: 'desc',
-    });
-    expect(nextSort({ key: 'created', direction: 'desc' }, 'name')).toEqual({
-      key: 'name',
-      direction: 'asc',
-    });
-  });
+  it.each([
+    ['name', 'asc', 'name', 'desc'],
+    ['name', 'desc', 'name', 'asc'],
+    ['name', 'asc', 'created', 'desc'],
+    ['created', 'desc', 'name', 'asc'],
+  ] as const)(
+    'nextSort from %s %s, on %s: %s (the active column flips; a new one starts A→Z or newest first)',
+    (key, direction, clicked, expected) => {
+      expect(nextSort({ key, direction }, clicked)).toEqual({ key: clicked, direction: expected });
+    },
+  );
 });
 
 describe('why an action is unavailable', () => {

@@ -174,14 +174,14 @@ export function UsersSection({
           placeholder="Search users by name"
           value={search}
           onChange={setSearch}
+          found={
+            !roles.data
+              ? undefined
+              : rows.length === allRows.length
+                ? `${allRows.length} users`
+                : `${rows.length} of ${allRows.length} users`
+          }
         />
-        {roles.data ? (
-          <p className="muted small count" aria-live="polite">
-            {rows.length === allRows.length
-              ? `${allRows.length} users`
-              : `${rows.length} of ${allRows.length} users`}
-          </p>
-        ) : null}
       </div>
 
       {branchBusy ? (
