@@ -144,22 +144,19 @@ export async function benchApi(o: ApiOptions): Promise<ApiOutcome> {
       fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
       routes[rolesPath(data, b)] = file;
     }
-    const barePort = await freePort();
-    const [bareCmd, bareArgs] = nodeTs('bench/bare-server.ts', [
-      String(barePort),
-      JSON.stringify(routes),
-    ]);
-    const bareUrl = `http://127.0.0.1:${barePort}`;
-    const bare = await startProcess(bareCmd, bareArgs, { url: bareUrl, readyUrl: bareUrl });
-    started.push(bare);
-    const honoPort = await freePort();
-    const [honoCmd, honoArgs] = nodeTs('bench/hono-server.ts', [
-      String(honoPort),
-      JSON.stringify(routes),
-    ]);
-    const honoUrl = `http://127.0.0.1:${honoPort}`;
-    const hono = await startProcess(honoCmd, honoArgs, { url: honoUrl, readyUrl: honoUrl });
-    started.push(hono);
+    /** A floor to compare with: `script` serves `routes` (path → file of bytes) on a free port. */
+    const startFloor = async (script: string) => {
+      const port = await freePort();
+      const [cmd, args] = nodeTs(script, [String(port), JSON.stringify(routes)]);
+      const url = `http://127.0.0.1:${port}`;
+      const server = await startProcess(cmd, args, { url, readyUrl: url });
+      started.push(server);
+      return server;
+    };
+    const bare = await startFloor('bench/bare-server.ts');
+    const hono = await startFloor('bench/hono-server.ts');
+    const bareUrl = bare.url;
+    const honoUrl = hono.url;
 
     o.log('api: starting Prism (stateless mock of Neon’s spec)…');
     const prismPort = await freePort();

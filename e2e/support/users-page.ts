@@ -27,6 +27,12 @@ export class UsersPage {
   user(name: string) {
     return this.page.getByRole('rowheader', { name: new RegExp(`^${escapeRegExp(name)}(\\s|$)`) });
   }
+  /** The rows are these users' (each row header starts with the name), in this order; waits until they are. */
+  async expectUsers(names: string[]) {
+    await expect(this.page.getByRole('rowheader')).toHaveText(
+      names.map((name) => new RegExp(`^${escapeRegExp(name)}`)),
+    );
+  }
   row(name: string) {
     return this.page.getByRole('row').filter({ has: this.user(name) });
   }
