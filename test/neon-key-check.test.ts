@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from './support/computes.ts';
 import { NeonStandIn } from './support/neon-standin.ts';
 import { startLocalServer, type LocalServer } from './support/local-server.ts';
 import { NeonKeyCheck } from '../server/neon/key-check.ts';
@@ -8,50 +8,9 @@ import { NeonKeyCheck } from '../server/neon/key-check.ts';
 const GOOD_KEY = 'napi_keycheck_good_5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6N';
 const BAD_KEY = 'napi_keycheck_bad_8Qw1Er3Ty5Ui7Op9As2Df4Gh6Jk8Lz0X';
 
-interface Started {
-  url: string;
-  output: () => string;
-  stop: () => Promise<void>;
-}
-
 /** `npm start` as a user runs it (the real server/main.ts), until it has said what it thinks of the key. */
-async function startServer(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      NEON_LOCAL_SKIP_BUILD: '1',
-      NEON_LOCAL_QUIET: '1',
-      NEON_LOCAL_DATA_DIR: ':memory:',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no key line:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Neon key:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', () => reject(new Error(`server exited:\n${output}`)));
-  });
-  const url = /Neon Users console: (\S+)/.exec(output)![1];
-  return {
-    url,
-    output: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+const startServer = (env: Record<string, string>) =>
+  startServerProcess(':memory:', { NEON_LOCAL_COMPUTES: '0', ...env }, { until: /Neon key:.*\n/ });
 
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {
@@ -66,7 +25,7 @@ function closedPort(): Promise<number> {
 const keyLines = (output: string) => output.split('\n').filter((l) => l.startsWith('Neon key:'));
 
 let standIn: NeonStandIn | undefined;
-let server: Started | undefined;
+let server: ServerProcess | undefined;
 let local: LocalServer | undefined;
 afterEach(async () => {
   await server?.stop();

@@ -109,10 +109,14 @@ type Body = any;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** `npm start` as a user runs it (one node process), with computes on and its own data directory. */
+/**
+ * `npm start` as a user runs it (one node process), with computes on and its own data
+ * directory; answers once it listens and, with `until`, once its output also says that.
+ */
 export async function startServerProcess(
   dataDir: string,
   env: Record<string, string> = {},
+  { until }: { until?: RegExp } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
@@ -137,7 +141,7 @@ export async function startServerProcess(
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /Neon Users console: (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
+      if (match && (!until || until.test(out))) resolve(match[1]!);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
