@@ -241,4 +241,31 @@ describe('roles applied from the desired state', { timeout: 60_000 }, () => {
     expect(logs).not.toMatch(/SCRAM-SHA-256\$/);
     expect(logs).not.toMatch(/(CREATE|ALTER) ROLE|PASSWORD '/i);
   });
+
+  it("a burst of applies shares one session of the engine's, which is gone once the compute idles", async () => {
+    const pw = password('watcher');
+    const roles = [{ name: 'watcher', password: pw }];
+    await apply({ roles });
+    const engineBackends = async () =>
+      (
+        await queryAs<{ pid: number }>(
+          port,
+          'watcher',
+          pw,
+          "select pid from pg_stat_activity where application_name = 'neon-local compute engine'",
+        )
+      ).map((row) => row.pid);
+    const first = await engineBackends();
+    await apply({ roles: [...roles, { name: 'burst_1', password: password('burst') }] });
+    await apply({ roles: [...roles, { name: 'burst_2', password: password('burst') }] });
+    const after = await engineBackends();
+    expect(first).toHaveLength(1);
+    expect(after).toEqual(first);
+
+    const deadline = Date.now() + 10_000;
+    while ((await engineBackends()).length > 0) {
+      if (Date.now() > deadline) throw new Error("the engine's session outlived the burst");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
 });

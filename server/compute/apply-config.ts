@@ -46,10 +46,14 @@ function checkName(kind: 'role' | 'database', name: string): void {
   }
 }
 
-export type Connect = (database: string) => Promise<pg.Client>;
+/** Runs fn with an admin session on that database (see Cluster.withSession). */
+export type WithSession = <T>(
+  database: string,
+  fn: (client: pg.Client) => Promise<T>,
+) => Promise<T>;
 
 export async function applyDesiredState(
-  connect: Connect,
+  withSession: WithSession,
   desired: DesiredState,
   /** Run on the same session once everything is applied (e.g. to read the WAL position). */
   afterwards?: (client: pg.Client) => Promise<void>,
@@ -60,18 +64,17 @@ export async function applyDesiredState(
   for (const name of desired.dropDatabases ?? []) checkName('database', name);
 
   const report: ApplyReport = [];
-  const client = await connect('postgres');
   try {
-    await ensureNeonSuperuser(client, report);
-    await applyRoles(client, desired.roles, report);
-    await applyDatabases(client, desired.databases, report);
-    for (const name of desired.dropDatabases ?? []) await dropDatabase(client, name, report);
-    for (const name of desired.dropRoles ?? []) await dropRole(client, connect, name, report);
-    await afterwards?.(client);
+    await withSession('postgres', async (client) => {
+      await ensureNeonSuperuser(client, report);
+      await applyRoles(client, desired.roles, report);
+      await applyDatabases(client, desired.databases, report);
+      for (const name of desired.dropDatabases ?? []) await dropDatabase(client, name, report);
+      for (const name of desired.dropRoles ?? []) await dropRole(client, withSession, name, report);
+      await afterwards?.(client);
+    });
   } catch (error) {
     throw asApplyError(error);
-  } finally {
-    await client.end().catch(() => {});
   }
   return report;
 }
@@ -185,7 +188,7 @@ async function dropDatabase(client: pg.Client, name: string, report: ApplyReport
  */
 async function dropRole(
   client: pg.Client,
-  connect: Connect,
+  withSession: WithSession,
   name: string,
   report: ApplyReport,
 ): Promise<void> {
@@ -222,18 +225,17 @@ async function dropRole(
   );
   const id = client.escapeIdentifier(name);
   for (const db of dependent.rows) {
-    const session = await connect(db.datname);
-    try {
+    await withSession(db.datname, async (session) => {
       await session.query('BEGIN');
-      await session.query(`REASSIGN OWNED BY ${id} TO ${session.escapeIdentifier(db.owner)}`);
-      await session.query(`DROP OWNED BY ${id}`);
-      await session.query('COMMIT');
-    } catch (error) {
-      await session.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      await session.end().catch(() => {});
-    }
+      try {
+        await session.query(`REASSIGN OWNED BY ${id} TO ${session.escapeIdentifier(db.owner)}`);
+        await session.query(`DROP OWNED BY ${id}`);
+        await session.query('COMMIT');
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
     report.push(`gave the objects of "${name}" in database "${db.datname}" to "${db.owner}"`);
   }
   await client.query(`DROP ROLE ${id}`);

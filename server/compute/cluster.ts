@@ -24,6 +24,8 @@ const START_ATTEMPTS = 8;
 const TOO_MANY_CONNECTIONS = '53300';
 /** Twice Postgres's authentication_timeout: by then every login holding a slot has ended. */
 const BUSY_WAIT_MS = 20_000;
+/** How long the admin session outlives its last use: a burst of changes shares it. */
+const KEEP_SESSION_MS = 2_000;
 
 /**
  * One branch's PostgreSQL cluster: its data directory and, while it runs, its postmaster on
@@ -36,6 +38,18 @@ export class Cluster {
   private lifecycle: Promise<unknown> = Promise.resolve();
   private cert: string | undefined;
   private logOffset = 0;
+  /**
+   * The admin session on `postgres` kept open between uses, for the postmaster that served
+   * it: a new one costs ≈ 20 ms (TLS, SCRAM, a backend's cold caches), which every apply
+   * would otherwise pay. A session whose use failed, or whose connection ended, is not kept;
+   * nor one on a user's database, where it would stand in the way of DROP DATABASE. Unused
+   * for KEEP_SESSION_MS it is closed, so an idle compute holds no backend of ours.
+   */
+  private readonly idleSessions = new Map<
+    string,
+    { client: pg.Client; postmaster: Postmaster; timer: NodeJS.Timeout }
+  >();
+  private readonly endedSessions = new WeakSet<pg.Client>();
 
   constructor(
     readonly layout: ComputeLayout,
@@ -93,6 +107,7 @@ export class Cluster {
           });
           this.postmaster = postmaster;
           void postmaster.exited.then((code) => {
+            this.closeIdleSessions();
             if (this.postmaster !== postmaster) return;
             this.postmaster = undefined;
             this.onEvent({ type: 'crashed', code });
@@ -125,6 +140,7 @@ export class Cluster {
       const postmaster = this.postmaster;
       if (!postmaster?.running) return;
       this.postmaster = undefined;
+      this.closeIdleSessions();
       await postmaster.stop();
       this.onEvent({ type: 'stopped' });
     });
@@ -141,7 +157,7 @@ export class Cluster {
    * knows who they are, so the superuser's reserve does not help then): "too many clients"
    * is waited out, a login lasting at most authentication_timeout.
    */
-  async connect(database = 'postgres'): Promise<pg.Client> {
+  private async connect(database: string): Promise<pg.Client> {
     const deadline = Date.now() + BUSY_WAIT_MS;
     for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
       try {
@@ -169,6 +185,7 @@ export class Cluster {
       query_timeout: 120_000,
     });
     client.on('error', () => {}); // a session ended by a shutdown is reported by its query
+    client.once('end', () => this.endedSessions.add(client));
     try {
       await client.connect();
     } catch (error) {
@@ -178,14 +195,54 @@ export class Cluster {
     return client;
   }
 
-  /** Runs fn with an admin session that is always closed afterwards. */
+  /**
+   * Runs fn with an admin session: the database's kept one when it is free, else a new one.
+   * fn must leave no transaction open when it returns; if it throws, the session is closed.
+   */
   async withSession<T>(fn: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
-    const client = await this.connect(database);
-    try {
-      return await fn(client);
-    } finally {
-      await client.end().catch(() => {});
+    const postmaster = this.postmaster;
+    const kept = this.idleSessions.get(database);
+    this.idleSessions.delete(database);
+    if (kept) clearTimeout(kept.timer);
+    let client: pg.Client;
+    if (kept && kept.postmaster === postmaster && !this.endedSessions.has(kept.client)) {
+      client = kept.client;
+    } else {
+      if (kept) void kept.client.end().catch(() => {});
+      client = await this.connect(database);
     }
+    let usable = false;
+    try {
+      const result = await fn(client);
+      usable = true;
+      return result;
+    } finally {
+      const keep =
+        usable &&
+        database === 'postgres' &&
+        postmaster !== undefined &&
+        postmaster === this.postmaster &&
+        postmaster.running &&
+        !this.endedSessions.has(client) &&
+        !this.idleSessions.has(database);
+      if (keep) {
+        const timer = setTimeout(() => {
+          if (this.idleSessions.get(database)?.client !== client) return;
+          this.idleSessions.delete(database);
+          void client.end().catch(() => {});
+        }, KEEP_SESSION_MS);
+        timer.unref();
+        this.idleSessions.set(database, { client, postmaster, timer });
+      } else await client.end().catch(() => {});
+    }
+  }
+
+  private closeIdleSessions(): void {
+    for (const { client, timer } of this.idleSessions.values()) {
+      clearTimeout(timer);
+      void client.end().catch(() => {});
+    }
+    this.idleSessions.clear();
   }
 
   /** Runs fn while no start or stop can interleave (used to copy a stopped data directory). */

@@ -313,7 +313,7 @@ export class ComputeManager {
     const compute = this.compute(branchId);
     return this.withLease(compute, () =>
       applyDesiredState(
-        (db) => compute.cluster.connect(db),
+        (db, fn) => compute.cluster.withSession(fn, db),
         desired,
         async (session) => recordWalTime(compute.layout, await walPosition(session)),
       ),
@@ -497,7 +497,10 @@ export class ComputeManager {
     try {
       const desired = await this.options.desiredState(compute.branchId);
       if (!desired) return;
-      const changes = await applyDesiredState((db) => compute.cluster.connect(db), desired);
+      const changes = await applyDesiredState(
+        (db, fn) => compute.cluster.withSession(fn, db),
+        desired,
+      );
       if (changes.length > 0) this.emit(compute.branchId, 'repaired', changes.join('; '));
     } catch (error) {
       this.emit(
