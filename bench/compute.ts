@@ -8,8 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type pg from 'pg';
-import { pgClient, type Login } from '../test/support/pg-login.ts';
+import { pgClient, query, type Login } from '../test/support/pg-login.ts';
 import { API_KEY, makeDataDir, startLocalApi } from './api.ts';
 import { fmt, median, type Row } from './lib/report.ts';
 import type { Started } from './lib/processes.ts';
@@ -70,22 +69,12 @@ class Api {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function run(login: Login, sql: string): Promise<pg.QueryResult> {
-  const c = pgClient(login);
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 /** Connects and queries until it works (refused, or no such role yet, until then); ms taken. */
 async function untilItWorks(login: Login, sql: string, since: number): Promise<number> {
   const deadline = since + 120_000;
   for (;;) {
     try {
-      await run(login, sql);
+      await query(login, sql);
       return performance.now() - since;
     } catch (error) {
       if (performance.now() > deadline) throw error;
@@ -284,7 +273,7 @@ export async function benchCompute(o: ComputeOptions): Promise<Row[]> {
       const { endpoint } = await api.call('GET', `/projects/${projectId}/endpoints/${endpointId}`);
       if (endpoint.current_state !== 'idle') throw new Error('the compute did not suspend');
       began = performance.now();
-      await run(owner, 'select 1');
+      await query(owner, 'select 1');
       wakes.push(performance.now() - began);
     }
     rows.push(row('wake from idle → first query', '≤ 300 ms', median(wakes), 300, spread(wakes)));

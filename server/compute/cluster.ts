@@ -107,9 +107,9 @@ export class Cluster {
           });
           this.postmaster = postmaster;
           void postmaster.exited.then((code) => {
-            this.closeIdleSessions();
             if (this.postmaster !== postmaster) return;
             this.postmaster = undefined;
+            this.closeIdleSessions();
             this.onEvent({ type: 'crashed', code });
           });
           this.onEvent({ type: 'started', ms: Date.now() - began, port: postmaster.port });

@@ -112,11 +112,12 @@ export class OperationsEngine {
     const real = this.real && past === undefined;
     const slice = plans.length ? this.durationMs / plans.length : 0;
     return plans.map((plan, index) => {
+      const begins = Math.round(at + slice * index);
       const timing: Pick<OperationRow, 'start_at' | 'finish_at' | 'status' | 'updated_at'> = real
         ? { start_at: at, finish_at: NOT_FINISHED, status: 'scheduling', updated_at: at }
         : {
             // A short "scheduling" phase before each runs, as Neon shows.
-            start_at: Math.round(Math.round(at + slice * index) + Math.min(50, slice / 5)),
+            start_at: Math.round(begins + Math.min(50, slice / 5)),
             finish_at: Math.round(at + slice * (index + 1)),
             status: null,
             updated_at: null,

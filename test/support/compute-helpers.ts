@@ -9,7 +9,7 @@ import {
   ComputeManager,
   type ComputeEvent,
 } from '../../server/compute/compute-manager.ts';
-import { connected, pgClient } from './pg-login.ts';
+import { connected, loginError as loginErrorAs, pgClient, query, type Login } from './pg-login.ts';
 
 const run = promisify(execFile);
 
@@ -47,46 +47,43 @@ export async function openEngine(
   };
 }
 
+/** The engine's endpoints listen on 127.0.0.1: a login there, as pg-login.ts takes it. */
+const onPort = (port: number, user: string, password: string, database: string): Login => ({
+  host: `127.0.0.1:${port}`,
+  user,
+  password,
+  database,
+});
+
 /** Logs in as a client would: TLS required, SCRAM with channel binding. */
-export async function login(
+export function login(
   port: number,
   user: string,
   password: string,
   database = 'postgres',
 ): Promise<pg.Client> {
-  return connected(pgClient({ host: `127.0.0.1:${port}`, user, password, database }, 20_000));
+  return connected(pgClient(onPort(port, user, password, database), 20_000));
 }
 
 /** One query in a fresh session; resolves with the rows. */
-export async function queryAs<T extends pg.QueryResultRow = Record<string, unknown>>(
+export function queryAs<T extends pg.QueryResultRow = Record<string, unknown>>(
   port: number,
   user: string,
   password: string,
   sql: string,
   database = 'postgres',
 ): Promise<T[]> {
-  const client = await login(port, user, password, database);
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+  return query<T>(onPort(port, user, password, database), sql);
 }
 
 /** Whether a login is refused, and Postgres's message. */
-export async function loginError(
+export function loginError(
   port: number,
   user: string,
   password: string,
   database = 'postgres',
 ): Promise<string | undefined> {
-  try {
-    const client = await login(port, user, password, database);
-    await client.end();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return loginErrorAs(onPort(port, user, password, database));
 }
 
 /** psql (Debian's), with the URL exactly as neonctl would print it. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { postgresProcessesUnder } from './compute-helpers.ts';
-import { pgClient, tryLogin as tryLoginAs } from './pg-login.ts';
+import { query, tryLogin as tryLoginAs } from './pg-login.ts';
 
 export interface Credentials {
   name: string;
@@ -23,17 +23,12 @@ export function tryLogin(host: string, { name, password }: Credentials) {
 
 /** The roles Postgres has (its own and pg_* left out), read by a role of the branch. */
 async function postgresRoles(host: string, login: Credentials): Promise<string[]> {
-  const c = pgClient({ host, user: login.name, password: login.password, database: 'neondb' });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ rolname: string }>(
-      `SELECT rolname FROM pg_roles
-        WHERE rolname !~ '^pg_' AND rolname NOT IN ('cloud_admin', 'neon_superuser')`,
-    );
-    return rows.map((r) => r.rolname);
-  } finally {
-    await c.end().catch(() => {});
-  }
+  const rows = await query<{ rolname: string }>(
+    { host, user: login.name, password: login.password, database: 'neondb' },
+    `SELECT rolname FROM pg_roles
+      WHERE rolname !~ '^pg_' AND rolname NOT IN ('cloud_admin', 'neon_superuser')`,
+  );
+  return rows.map((r) => r.rolname);
 }
 
 export interface BranchInPostgres {
