@@ -118,8 +118,9 @@ try {
       cases[`${name} 50`] = () => get(u + rolesPathOnly);
     }
   }
-  // Warm the JIT first.
-  for (const run of Object.values(cases)) await drive(requests, 10, run);
+  // Warm the JIT first, on the cases that will run.
+  for (const [name, run] of Object.entries(cases))
+    if (!only || only.includes(name)) await drive(requests, 10, run);
   for (const [name, run] of Object.entries(cases)) {
     if (only && !only.includes(name)) continue;
     for (const c of connectionCounts) {
@@ -140,6 +141,7 @@ try {
       for (const kind of ['create', 'reset', 'delete'] as const) {
         const n = Math.min(requests, 500);
         const before = cpuMsOf(pid)!;
+        const mainBefore = cpuMsOf(pid, pid)!;
         const r = await drive(n, c, (i) =>
           kind === 'create'
             ? get(rolesPath, 'POST', JSON.stringify({ role: { name: `probe_c${c}_${i}` } }))
@@ -148,8 +150,10 @@ try {
               : get(`${rolesPath}/probe_c${c}_${i}`, 'DELETE'),
         );
         const cpuUs = ((cpuMsOf(pid)! - before) * 1000) / n;
+        const mainUs = ((cpuMsOf(pid, pid)! - mainBefore) * 1000) / n;
         console.log(
-          `${kind.padEnd(10)} ${String(c).padStart(3)} conn: ${cpuUs.toFixed(0).padStart(4)} µs CPU/req, ` +
+          `${kind.padEnd(10)} ${String(c).padStart(3)} conn: ${cpuUs.toFixed(0).padStart(4)} µs CPU/req ` +
+            `(main thread ${mainUs.toFixed(0)}), ` +
             `${((n / r.wallMs) * 1000).toFixed(0)} req/s, p50 ${pct(r.latencies, 50).toFixed(2)} ms, p99 ${pct(r.latencies, 99).toFixed(2)} ms${r.bad ? `, ${r.bad} bad` : ''}`,
         );
       }

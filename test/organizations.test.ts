@@ -42,7 +42,9 @@ describe('the organization', () => {
     await api.close();
     // Back to schema v3, as a data directory written by the previous version looks.
     const db = new Database(path.join(dir, 'neon-local.sqlite'));
-    db.exec(`DROP INDEX projects_by_org; ALTER TABLE projects DROP COLUMN org_id`);
+    db.exec(
+      `DROP INDEX operations_newest_first; DROP INDEX projects_by_org; ALTER TABLE projects DROP COLUMN org_id`,
+    );
     db.pragma('user_version = 3');
     db.close();
 

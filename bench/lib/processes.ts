@@ -67,11 +67,17 @@ export async function stopChild(child: ChildProcess, graceMs = 3000): Promise<vo
   clearTimeout(timer);
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux; 10 ms ticks). */
-export function cpuMsOf(pid: number | undefined): number | undefined {
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux; 10 ms ticks);
+ * with `thread`, that thread's alone (the process's own id is its main thread).
+ */
+export function cpuMsOf(pid: number | undefined, thread?: number): number | undefined {
   if (!pid) return undefined;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
     // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;

@@ -112,6 +112,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE projects ADD COLUMN org_id TEXT;
   CREATE INDEX projects_by_org ON projects(org_id, created_at, id);
   `,
+  // v5: a project's operations newest first (GET …/operations, which the console polls) read
+  // 100 index entries instead of sorting every operation the project ever had.
+  `
+  CREATE INDEX operations_newest_first ON operations(project_id, seq);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
