@@ -79,7 +79,6 @@ async function buildServerBundle(root, files) {
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
-    keepNames: true,
     metafile: true,
     write: false,
     outfile: files.bundle,
