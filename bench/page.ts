@@ -16,7 +16,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/settings.ts';
 /** Operations take this long, as on Neon; the create/reset goals are relative to it. */
 const OPERATION_MS = 500;
 const VIEWPORT = { width: 1280, height: 800 };
-const OVERSCAN = 12;
+/** The users table's overscan (src/pages/users/users-table.tsx). */
+const OVERSCAN = 4;
 
 // tsx (esbuild keepNames) wraps functions in __name(); the page has no such helper.
 const probeScript = (initial: Check | null) =>

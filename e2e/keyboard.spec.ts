@@ -2,11 +2,15 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { UsersPage } from './support/users-page.ts';
 
-/** Presses Tab (or Shift+Tab) until the target has focus, as a keyboard user would. */
+/**
+ * Presses Tab (or Shift+Tab) until the target has focus, as a keyboard user would. The
+ * target need not exist yet (a row of a long list is drawn once focus nears it).
+ */
 async function tabTo(page: Page, target: Locator, key: 'Tab' | 'Shift+Tab' = 'Tab', max = 40) {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(key);
-    if (await target.evaluate((element) => element === document.activeElement)) return;
+    if (await target.evaluateAll((found) => found.some((e) => e === document.activeElement)))
+      return;
   }
   throw new Error(`${key} never reached ${target}`);
 }
@@ -145,6 +149,29 @@ test.describe('Keyboard only', () => {
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
     await expect(users.connectButton(user)).toBeFocused();
+  });
+
+  test('Tab walks a long list down and back past the rows first drawn, which stay about a screenful', async ({
+    page,
+    project,
+    api,
+  }) => {
+    // Names that sort before the project's own users, in the order they are made.
+    const names = Array.from({ length: 25 }, (_, i) => `aa_long_${String(i).padStart(3, '0')}`);
+    for (const name of names) await api.createRole(project.id, project.mainBranchId, name);
+    const users = new UsersPage(page);
+    await users.goto(project.url());
+    await expect(users.user(names[0]!)).toBeVisible();
+    const drawnRows = users.table.locator('tbody tr:not([aria-hidden="true"])');
+    expect(await drawnRows.count()).toBeLessThan(20);
+    await expect(users.user(names[24]!)).toHaveCount(0);
+
+    await tabTo(page, users.connectButton(names[0]!));
+    await tabTo(page, users.deleteButton(names[24]!), 'Tab', 3 * names.length);
+    await expect(users.deleteButton(names[24]!)).toBeInViewport();
+    expect(await drawnRows.count()).toBeLessThan(20);
+    await tabTo(page, users.connectButton(names[0]!), 'Shift+Tab', 3 * names.length);
+    await expect(users.connectButton(names[0]!)).toBeInViewport();
   });
 
   test('branch, search and sort by keyboard', async ({ page, project, api, uniqueName }) => {

@@ -48,9 +48,10 @@ const isNarrow = () => window.matchMedia?.(NARROW).matches ?? false;
 /**
  * The element's distance from the top of the document, kept current: banners above the
  * table come and go with every render of the page, and fonts or a resize move it too.
+ * Undefined until first measured, which happens before the first paint.
  */
-function useOffsetTop(ref: RefObject<HTMLElement | null>): number {
-  const [top, setTop] = useState(0);
+function useOffsetTop(ref: RefObject<HTMLElement | null>): number | undefined {
+  const [top, setTop] = useState<number>();
   const measure = useCallback(() => {
     const element = ref.current;
     if (element) setTop(Math.round(element.getBoundingClientRect().top + window.scrollY));
@@ -68,7 +69,9 @@ function useOffsetTop(ref: RefObject<HTMLElement | null>): number {
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function UsersTable({
+// Memoised: opening a dialog re-renders the section, not the list (the ResizeObserver above
+// still follows anything that moves it).
+export const UsersTable = memo(function UsersTable({
   branchName,
   rows,
   sort,
@@ -78,16 +81,21 @@ export function UsersTable({
   onReset,
 }: UsersTableProps) {
   const bodyRef = useRef<HTMLTableSectionElement>(null);
-  const scrollMargin = useOffsetTop(bodyRef);
+  const offsetTop = useOffsetTop(bodyRef);
+  const scrollMargin = offsetTop ?? 0;
 
   // Rows are virtualised against the window so 10,000 users paint as fast as 10.
   const rowHeight = useSyncExternalStore(subscribeNarrow, isNarrow)
     ? ROW_HEIGHT_NARROW
     : ROW_HEIGHT;
   const virtualizer = useWindowVirtualizer({
-    count: rows.length,
+    // No rows until the table's place is known: rows rendered and laid out for a wrong place
+    // would be replaced before the first paint anyway.
+    count: offsetTop === undefined ? 0 : rows.length,
     estimateSize: () => rowHeight,
-    overscan: 12,
+    // Enough below the window for Tab to reach the next row (which scrolls it into view);
+    // each one more is more to render whenever the list changes (a keystroke in search).
+    overscan: 4,
     scrollMargin,
     getItemKey: (index) => rows[index].role.name,
   });
@@ -157,7 +165,7 @@ export function UsersTable({
       </tbody>
     </table>
   );
-}
+});
 
 interface UserTableRowProps {
   index: number;
