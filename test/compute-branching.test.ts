@@ -117,6 +117,56 @@ describe('branches are real copies', { timeout: 120_000 }, () => {
     expect(await rows(port)).toContain('mid 2');
   });
 
+  it('a parent that wrote much WAL gets a newer base after a branch; a later branch starts from it and sees every row up to its point', async () => {
+    const heavy = 'br-heavy';
+    const heavyPort = await engine.rootBranch(heavy);
+    await engine.manager.apply(heavy, {
+      roles: [OWNER],
+      databases: [{ name: 'app', owner: OWNER.name }],
+    });
+    const loader = await login(heavyPort, OWNER.name, OWNER.password, 'app');
+    await loader.query('create table items (v text primary key)');
+    // ≈ 25 MiB of WAL since the parent's base/, past the 16 MiB that calls for a newer one.
+    await loader.query(
+      'create table filler as select g, repeat(md5(g::text), 4) as pad from generate_series(1, 150000) g',
+    );
+    await loader.query("insert into items values ('before')");
+    await loader.end();
+    await engine.manager.createBranch('br-heavy-1', { parent: heavy });
+    await expect
+      .poll(
+        () => engine.events.some((e) => e.branchId === heavy && /recent base/.test(e.message)),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(true);
+
+    const write = async (value: string) => {
+      const client = await login(heavyPort, OWNER.name, OWNER.password, 'app');
+      await client.query('insert into items values ($1)', [value]);
+      await client.end();
+    };
+    await write('after the base');
+    const atLsn = await engine.manager.currentLsn(heavy);
+    await write('after the point');
+    await engine.manager.createBranch('br-heavy-2', { parent: heavy, atLsn });
+    const branched = engine.events.find(
+      (e) => e.branchId === 'br-heavy-2' && e.type === 'branched',
+    );
+    expect(branched?.message).toMatch(/copy recent base/);
+    const port = await engine.endpoint('br-heavy-2');
+    expect(await rows(port)).toEqual(['after the base', 'before']);
+    const [count] = await queryAs<{ n: string }>(
+      port,
+      OWNER.name,
+      OWNER.password,
+      'select count(*) as n from filler',
+      'app',
+    );
+    expect(count!.n).toBe('150000');
+  });
+
   it('refuses a point outside the parent’s history, and leaves no branch behind', async () => {
     await expect(
       engine.manager.createBranch('br-future', { parent: PARENT, atLsn: 'FF/0' }),

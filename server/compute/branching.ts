@@ -37,42 +37,118 @@ export async function copyHead(
   timings: Record<string, number> = {},
 ): Promise<void> {
   const lap = lapTimer(timings);
-  await parent.withSession(async (session) => {
-    await session.query("SELECT pg_catalog.pg_backup_start('neon-local branch', true)");
+  await onlineBackup(parent, child.pgdata, lap);
+  stageParentWal(parent.layout, child);
+  freshIdentity(parent.layout, child);
+  writeRecoveryConfig(child.pgdata, { immediate: true });
+  lap('stage');
+}
+
+/**
+ * An online base backup of the running cluster into `to` (its backup_label included):
+ * consistent once replayed to `endLsn`, from WAL the archive holds from `startLsn` on.
+ */
+async function onlineBackup(
+  parent: Cluster,
+  to: string,
+  lap: (name: string) => void,
+): Promise<{ startLsn: string; endLsn: string }> {
+  return parent.withSession(async (session) => {
+    const started = await session.query<{ lsn: string }>(
+      "SELECT pg_catalog.pg_backup_start('neon-local branch', true) AS lsn",
+    );
     lap('backup start');
     let stopped = false;
     try {
-      await copyLiveTree(parent.layout.pgdata, child.pgdata, skipInBackup);
+      await copyLiveTree(parent.layout.pgdata, to, skipInBackup);
       lap('copy');
       await fs.promises.copyFile(
         path.join(parent.layout.pgdata, 'global', 'pg_control'),
-        path.join(child.pgdata, 'global', 'pg_control'),
+        path.join(to, 'global', 'pg_control'),
       );
       // Not pg_backup_stop's own wait for the archive: it looks once a second (a second
       // added to every branch); the needed segment is awaited here, every 10 ms.
       const result = await session.query<{
         labelfile: string;
         spcmapfile: string;
+        lsn: string;
         segment: string;
       }>(
-        `SELECT labelfile, spcmapfile, pg_catalog.pg_walfile_name(lsn) AS segment
+        `SELECT labelfile, spcmapfile, lsn, pg_catalog.pg_walfile_name(lsn) AS segment
            FROM pg_catalog.pg_backup_stop(false)`,
       );
       stopped = true;
-      await untilArchived(parent.layout, result.rows[0]!.segment);
+      const stop = result.rows[0]!;
+      await untilArchived(parent.layout, stop.segment);
       lap('backup stop');
-      fs.writeFileSync(path.join(child.pgdata, 'backup_label'), result.rows[0]!.labelfile);
-      if (result.rows[0]!.spcmapfile) {
-        fs.writeFileSync(path.join(child.pgdata, 'tablespace_map'), result.rows[0]!.spcmapfile);
-      }
+      fs.writeFileSync(path.join(to, 'backup_label'), stop.labelfile);
+      if (stop.spcmapfile) fs.writeFileSync(path.join(to, 'tablespace_map'), stop.spcmapfile);
+      return { startLsn: started.rows[0]!.lsn, endLsn: stop.lsn };
     } finally {
       if (!stopped) await session.query('SELECT pg_catalog.pg_backup_stop(false)').catch(() => {});
     }
   });
-  stageParentWal(parent.layout, child);
-  freshIdentity(parent.layout, child);
-  writeRecoveryConfig(child.pgdata, { immediate: true });
-  lap('stage');
+}
+
+/** WAL a branch of this one at `lsn` must replay since the newest base it could start from. */
+export function walSinceNewestBase(layout: ComputeLayout, lsn: string): bigint {
+  const recent = readRecentBase(layout);
+  const newest = recent ? parseLsn(recent.endLsn) : checkpointLsn(layout.base);
+  return parseLsn(lsn) - newest;
+}
+
+/**
+ * Takes base-recent/ (compute-layout.ts) from the running cluster: written beside it first,
+ * then put in place, its note last, so a copy cut short is never used. Resolves with the
+ * LSN it is consistent from.
+ */
+export async function takeRecentBase(parent: Cluster): Promise<string> {
+  const layout = parent.layout;
+  const temp = `${layout.recentBase}.tmp`;
+  fs.rmSync(temp, { recursive: true, force: true });
+  try {
+    const lsns = await onlineBackup(parent, temp, () => {});
+    fs.rmSync(recentBaseFile(layout), { force: true });
+    fs.rmSync(layout.recentBase, { recursive: true, force: true });
+    fs.renameSync(temp, layout.recentBase);
+    fs.writeFileSync(recentBaseFile(layout), JSON.stringify(lsns) + '\n', { mode: 0o600 });
+    return lsns.endLsn;
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+interface RecentBase {
+  startLsn: string;
+  endLsn: string;
+}
+
+function recentBaseFile(layout: ComputeLayout): string {
+  return `${layout.recentBase}.json`;
+}
+
+function readRecentBase(layout: ComputeLayout): RecentBase | undefined {
+  try {
+    const recent = JSON.parse(fs.readFileSync(recentBaseFile(layout), 'utf8')) as RecentBase;
+    return fs.existsSync(layout.recentBase) ? recent : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * base-recent/ when a branch at `lsn` can start from it: the point is past where the copy is
+ * consistent (strictly: recovery must be consistent before its target), and the WAL since its start is still in the history (the archive keeps
+ * everything from the history's base on).
+ */
+function recentBaseFor(
+  layout: ComputeLayout,
+  history: BranchHistory,
+  lsn: bigint,
+): RecentBase | undefined {
+  const recent = readRecentBase(layout);
+  if (!recent || parseLsn(recent.endLsn) >= lsn) return undefined;
+  return parseLsn(recent.startLsn) >= parseLsn(history.baseLsn) ? recent : undefined;
 }
 
 /** `lap(name)` notes the milliseconds since the previous lap (or the start) as a phase. */
@@ -145,8 +221,12 @@ export async function copyAtPoint(
       );
     }
   }
-  await copyStoppedTree(parent.layout.base, child.pgdata);
-  lap('copy base');
+  // An LSN past the end of base-recent/ replays only what came after it (a time point
+  // could fall before its end, and is copied from base/).
+  const recent =
+    'lsn' in point ? recentBaseFor(parent.layout, history, parseLsn(point.lsn)) : undefined;
+  await copyStoppedTree(recent ? parent.layout.recentBase : parent.layout.base, child.pgdata);
+  lap(recent ? 'copy recent base' : 'copy base');
   stageParentWal(parent.layout, child);
   freshIdentity(parent.layout, child);
   lap('stage');
@@ -154,7 +234,7 @@ export async function copyAtPoint(
   const baseCheckpoint = checkpointLsn(parent.layout.base);
   const target: RecoveryTarget =
     'lsn' in point
-      ? parseLsn(point.lsn) <= baseCheckpoint
+      ? !recent && parseLsn(point.lsn) <= baseCheckpoint
         ? { immediate: true }
         : { lsn: point.lsn }
       : { time: postgresTimestamp(Date.parse(point.time)) };

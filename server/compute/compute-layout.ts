@@ -8,6 +8,9 @@ import path from 'node:path';
  *                  with wal-archive/ it reaches any point of the branch's history
  *   base-next/     a newer copy, taken when base/ left the history window; it becomes
  *                  base/ once it has left the window too (history-retention.ts)
+ *   base-recent/   an online copy (with its backup_label) taken while the branch runs, once
+ *                  a branch of it had much WAL to replay from base/: later branches start
+ *                  from it instead (base-recent.json: the LSNs its backup starts and ends at)
  *   restore-wal/   WAL staged from the parent while a branch is being made (removed after)
  *   admin-password the internal superuser's password (0600, ours only; never logged)
  *   postgres.log   Postgres's own log (stderr)
@@ -23,6 +26,7 @@ export interface ComputeLayout {
   archive: string;
   base: string;
   baseNext: string;
+  recentBase: string;
   restoreWal: string;
   passwordFile: string;
   logFile: string;
@@ -49,6 +53,7 @@ export function computeLayout(dataDir: string, branchId: string): ComputeLayout 
     archive: path.join(root, 'wal-archive'),
     base: path.join(root, 'base'),
     baseNext: path.join(root, 'base-next'),
+    recentBase: path.join(root, 'base-recent'),
     restoreWal: path.join(root, 'restore-wal'),
     passwordFile: path.join(root, 'admin-password'),
     logFile: path.join(root, 'postgres.log'),

@@ -63,7 +63,14 @@ import {
   type ApplyReport,
   type DesiredState,
 } from './apply-config.ts';
-import { copyAtPoint, copyHead, finishChild, prepareChild } from './branching.ts';
+import {
+  copyAtPoint,
+  copyHead,
+  finishChild,
+  prepareChild,
+  takeRecentBase,
+  walSinceNewestBase,
+} from './branching.ts';
 import {
   readHistory,
   recordBase,
@@ -203,13 +210,16 @@ export class ComputeManager {
       prepareChild(child.layout);
       try {
         const timings: Record<string, number> = {};
-        await this.withLease(parent, async () => {
-          if (from.atLsn !== undefined) {
-            await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn }, timings);
-          } else if (from.atTimestamp !== undefined) {
-            await copyAtPoint(parent.cluster, child.layout, { time: from.atTimestamp }, timings);
-          } else await copyHead(parent.cluster, child.layout, timings);
-        });
+        // Under the parent's lock too: its base-recent/ is not replaced while copied from.
+        await this.locked(from.parent, () =>
+          this.withLease(parent, async () => {
+            if (from.atLsn !== undefined) {
+              await copyAtPoint(parent.cluster, child.layout, { lsn: from.atLsn }, timings);
+            } else if (from.atTimestamp !== undefined) {
+              await copyAtPoint(parent.cluster, child.layout, { time: from.atTimestamp }, timings);
+            } else await copyHead(parent.cluster, child.layout, timings);
+          }),
+        );
         timings.prepared = Date.now() - began;
         const history = await finishChild(
           child.cluster,
@@ -227,6 +237,7 @@ export class ComputeManager {
           'branched',
           `from ${from.parent} at ${history.parent.lsn} in ${Date.now() - began} ms (${phases})`,
         );
+        this.refreshRecentBase(parent, history.parent.lsn);
         return { lsn: history.parent.lsn, baseLsn: history.baseLsn };
       } catch (error) {
         await this.stopCompute(child).catch(() => {});
@@ -567,6 +578,27 @@ export class ComputeManager {
     }
   }
 
+  /**
+   * After a branch that had much of its parent's WAL to replay: a newer online base of the
+   * parent (base-recent/), taken in the background, so the next branch replays only what
+   * comes after it.
+   */
+  private refreshRecentBase(parent: Compute, branchedAt: string): void {
+    if (walSinceNewestBase(parent.layout, branchedAt) < RECENT_BASE_AFTER_WAL_BYTES) return;
+    void this.locked(parent.branchId, async () => {
+      if (this.closed || this.computes.get(parent.branchId) !== parent) return undefined;
+      return this.withLease(parent, () => takeRecentBase(parent.cluster));
+    }).then(
+      (lsn) => {
+        if (lsn) this.emit(parent.branchId, 'history', `recent base copy taken, from ${lsn}`);
+      },
+      (error: Error) => {
+        if (!this.closed)
+          this.emit(parent.branchId, 'error', `taking a recent base copy: ${error.message}`);
+      },
+    );
+  }
+
   /** Branch-level changes (create, delete) of one branch run one at a time. */
   private locked<T>(branchId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.branchLocks.get(branchId) ?? Promise.resolve();
@@ -605,6 +637,8 @@ function childPids(pid: number): number[] {
   }
 }
 
+/** WAL past the parent's newest base after which a branch of it takes a recent one (16 segments). */
+const RECENT_BASE_AFTER_WAL_BYTES = 16n << 20n;
 /** Attempts of a leased task whose postmaster died under it. */
 const LEASE_ATTEMPTS = 2;
 /** How long a dead postmaster's watchdog may take to report its exit. */
