@@ -79,8 +79,10 @@ const server = await startLocalApi(dataDir, {}, [cmd[0]!, cmd.slice(1)]);
 const url = server.url;
 const pid = server.child.pid;
 const rolesUrl = `${url}/api/v2/projects/${data.projectId}/branches/${data.smallBranchId}/roles`;
+const bigRolesUrl = `${url}/api/v2/projects/${data.projectId}/branches/${data.bigBranchId}/roles`;
 const cases: Record<string, (i: number) => Promise<number>> = {
   'list 50': () => get(rolesUrl),
+  'list 10k': () => get(bigRolesUrl),
   'users/me': () => get(`${url}/api/v2/users/me`),
 };
 const only = process.env.PROBE_CASES?.split(',');

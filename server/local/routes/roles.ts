@@ -13,18 +13,23 @@ const createBody = z.object({
 });
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
+const UTF8 = new TextEncoder();
 const ROLE = '/projects/:projectId/branches/:branchId/roles/:roleName';
 
 export function roleRoutes({ store, now, computes }: LocalContext) {
   // The list's JSON per project and branch, until the next write: the hottest response of
   // the page. A hit skips the store entirely (a miss that throws, a 404, is not kept).
-  const listBodies = new VersionedCache<string>(() => store.version);
+  // Kept as bytes: a string would be encoded to UTF-8 again for every answer (1.8 MB for
+  // 10,000 roles).
+  const listBodies = new VersionedCache<Uint8Array<ArrayBuffer>>(() => store.version);
   return new Hono<ApiEnv>()
     .get('/projects/:projectId/branches/:branchId/roles', (c) => {
       const projectId = c.req.param('projectId');
       const branchId = c.req.param('branchId');
       const body = listBodies.get(`${projectId}/${branchId}`, () =>
-        JSON.stringify({ roles: store.listRoles(projectId, branchId).map((r) => shape.role(r)) }),
+        UTF8.encode(
+          JSON.stringify({ roles: store.listRoles(projectId, branchId).map((r) => shape.role(r)) }),
+        ),
       );
       return c.body(body, 200, JSON_TYPE);
     })
