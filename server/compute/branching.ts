@@ -137,9 +137,10 @@ function readRecentBase(layout: ComputeLayout): RecentBase | undefined {
 }
 
 /**
- * base-recent/ when a branch at `lsn` can start from it: the point is past where the copy is
- * consistent (strictly: recovery must be consistent before its target), and the WAL since its start is still in the history (the archive keeps
- * everything from the history's base on).
+ * base-recent/ when a branch at `lsn` can start from it: the point is strictly past where
+ * the copy is consistent (recovery must be consistent before its target), and the WAL
+ * since the copy's start is still in the history (the archive keeps everything from the
+ * history's base on).
  */
 function recentBaseFor(
   layout: ComputeLayout,

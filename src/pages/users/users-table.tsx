@@ -46,8 +46,9 @@ function subscribeNarrow(onChange: () => void) {
 const isNarrow = () => window.matchMedia?.(NARROW).matches ?? false;
 
 /**
- * The element's distance from the top of the document, kept current: banners above the
- * table come and go with every render of the page, and fonts or a resize move it too.
+ * The element's distance from the top of the document, kept current: measured on each
+ * render of the table, and by a ResizeObserver when the page around it moves it (banners
+ * above it come and go, fonts load, the window resizes) without rendering the table.
  * Undefined until first measured, which happens before the first paint.
  */
 function useOffsetTop(ref: RefObject<HTMLElement | null>): number | undefined {
