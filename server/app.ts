@@ -9,6 +9,7 @@ import { allowedHostsOnly, sameOriginWrites, securityHeaders } from './http/secu
 import { requireAuth, resolveApiKey, sessionToken } from './http/auth.ts';
 import { FaultInjector, faultAdmin } from './http/faults.ts';
 import { mountConsole } from './http/console.ts';
+import { RememberedRoutes } from './http/remembered-routes.ts';
 import { Store } from './local/store/store.ts';
 import type { Fsync } from './local/store/group-commit.ts';
 import { seedDemoProject } from './local/seed.ts';
@@ -74,7 +75,7 @@ export function createApp(
     ? new FaultInjector((project, reason) => store?.operations.failNext(project, reason))
     : undefined;
 
-  const app = new Hono<ApiEnv>();
+  const app = new Hono<ApiEnv>({ router: new RememberedRoutes() });
   app.onError(neonErrors(log, apiErrorOfStoreError));
   app.use(requestIds());
   if (!config.quiet) app.use(requestLog(log));
