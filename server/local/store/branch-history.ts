@@ -32,8 +32,11 @@ export class BranchHistory {
 
   /** Moves a branch's WAL position forward, as any write to it would, and returns the new LSN. */
   advance(branchId: string, at: number): number {
-    const next = this.head(branchId) + 0x100 + randomInt(0x800) * 8;
-    this.sql.run(`UPDATE branches SET head_lsn = ? WHERE id = ?`, next, branchId);
+    const { head_lsn: next } = this.sql.returning<{ head_lsn: number }>(
+      `UPDATE branches SET head_lsn = head_lsn + ? WHERE id = ? RETURNING head_lsn`,
+      0x100 + randomInt(0x800) * 8,
+      branchId,
+    );
     this.record(branchId, next, at);
     return next;
   }

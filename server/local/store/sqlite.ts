@@ -38,6 +38,11 @@ export class Sqlite {
   /** Undefined for ':memory:', which has nothing to make durable. */
   private readonly groupCommit: GroupCommit | undefined;
   private readonly checkpointer: Checkpointer | undefined;
+  /**
+   * better-sqlite3's IMMEDIATE transaction wrapper, made once: `db.transaction(fn)` builds
+   * four wrappers and defines their properties on every call.
+   */
+  private readonly immediate: <T>(work: () => T) => T;
 
   /** `dataDir` holds the file; ':memory:' gives a throwaway database. */
   constructor(dataDir: string, fsync?: Fsync) {
@@ -60,6 +65,9 @@ export class Sqlite {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    this.immediate = this.db.transaction((work: () => unknown) => work()).immediate as <T>(
+      work: () => T,
+    ) => T;
   }
 
   /** Changes when a transaction ends, committed or rolled back. */
@@ -107,6 +115,17 @@ export class Sqlite {
     }
   }
 
+  /** A write that answers a row (`… RETURNING`), kept and translated as `run` is. */
+  returning<T>(sql: string, ...params: unknown[]): T {
+    try {
+      const row = this.stmt(sql).get(...params) as T;
+      if (!this.db.inTransaction) this.committed(); // autocommitted
+      return row;
+    } catch (err) {
+      throw translated(err);
+    }
+  }
+
   private committed(): void {
     this.groupCommit?.noteCommit();
     this.checkpointer?.noteCommit();
@@ -115,7 +134,7 @@ export class Sqlite {
   /** Runs `fn` in one IMMEDIATE transaction: committed whole, or rolled back if it throws. */
   transaction<T>(fn: () => T): T {
     try {
-      const value = this.db.transaction(fn).immediate();
+      const value = this.immediate(fn);
       if (!this.db.inTransaction) this.committed(); // the outermost one ended
       return value;
     } catch (err) {

@@ -277,14 +277,14 @@ export class Store {
   }
 
   branch(projectId: string, branchId: string): BranchRow {
-    this.project(projectId);
     const row = this.get<BranchRow>(
       `SELECT * FROM branches WHERE id = ? AND project_id = ?`,
       branchId,
       projectId,
     );
-    if (!row) throw notFound('branch not found');
-    return row;
+    if (row) return row;
+    this.project(projectId); // a missing project is named first
+    throw notFound('branch not found');
   }
 
   private branchById(branchId: string): BranchRow {
@@ -572,11 +572,11 @@ export class Store {
     );
   }
 
-  private readWriteEndpoint(branchId: string): EndpointRow | undefined {
-    return this.get<EndpointRow>(
-      `SELECT * FROM endpoints WHERE branch_id = ? AND type = 'read_write'`,
+  private readWriteEndpointId(branchId: string): string | undefined {
+    return this.get<{ id: string }>(
+      `SELECT id FROM endpoints WHERE branch_id = ? AND type = 'read_write'`,
       branchId,
-    );
+    )?.id;
   }
 
   /** Role and database changes reconfigure the branch's running compute, as on Neon. */
@@ -585,11 +585,11 @@ export class Store {
     options: MutationOptions,
     spec?: OperationPlan['spec'],
   ): OperationRow[] {
-    const endpoint = this.readWriteEndpoint(branch.id);
-    if (!endpoint) return [];
+    const endpointId = this.readWriteEndpointId(branch.id);
+    if (!endpointId) return [];
     return this.operations.schedule(
       branch.project_id,
-      [{ action: 'apply_config', branchId: branch.id, endpointId: endpoint.id, spec }],
+      [{ action: 'apply_config', branchId: branch.id, endpointId, spec }],
       options.at,
     );
   }
@@ -616,9 +616,25 @@ export class Store {
 
   role(projectId: string, branchId: string, name: string): RoleRow {
     this.branch(projectId, branchId);
+    return this.existingRole(branchId, name);
+  }
+
+  private existingRole(branchId: string, name: string): RoleRow {
     const row = this.liveRole(branchId, name);
     if (!row) throw notFound(`role not found for branch; branch_id: ${branchId}`);
     return row;
+  }
+
+  private assertNoRole(branch: BranchRow, name: string): void {
+    if (
+      this.get(
+        `SELECT 1 FROM roles WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+        branch.id,
+        name,
+      )
+    ) {
+      throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+    }
   }
 
   private insertRole(
@@ -626,12 +642,11 @@ export class Store {
     name: string,
     o: { protected?: boolean; noLogin?: boolean; at: number; advance?: boolean },
   ): RoleRow {
-    if (this.liveRole(branch.id, name))
-      throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+    this.assertNoRole(branch, name);
     const lsn =
       o.advance === false ? this.history.head(branch.id) : this.history.advance(branch.id, o.at);
-    const info = this.run(
-      `INSERT INTO roles (branch_id, name, password, protected, no_login, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    return this.sql.returning<RoleRow>(
+      `INSERT INTO roles (branch_id, name, password, protected, no_login, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       branch.id,
       name,
       o.protected || o.noLogin ? null : ids.password(),
@@ -641,7 +656,6 @@ export class Store {
       o.at,
       lsn,
     );
-    return this.get<RoleRow>(`SELECT * FROM roles WHERE seq = ?`, info.lastInsertRowid)!;
   }
 
   createRole(
@@ -655,8 +669,7 @@ export class Store {
   ): Mutation<RoleRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
-      if (this.liveRole(branch.id, name))
-        throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+      this.assertNoRole(branch, name);
       this.assertRoom(
         'rolesPerBranch',
         `FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL`,
@@ -731,7 +744,7 @@ export class Store {
   ): Mutation<RoleRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
-      const role = this.role(projectId, branchId, name);
+      const role = this.existingRole(branch.id, name);
       if (role.protected)
         throw unprocessable(
           `role ${JSON.stringify(name)} is protected; its password cannot be reset`,
@@ -745,14 +758,13 @@ export class Store {
       this.operations.assertIdle(projectId, options.at);
       const now = options.at ?? this.now();
       this.history.advance(branch.id, now);
-      this.run(
-        `UPDATE roles SET password = ?, updated_at = ? WHERE seq = ?`,
-        ids.password(),
-        now,
-        role.seq,
-      );
       return {
-        value: this.get<RoleRow>(`SELECT * FROM roles WHERE seq = ?`, role.seq)!,
+        value: this.sql.returning<RoleRow>(
+          `UPDATE roles SET password = ?, updated_at = ? WHERE seq = ? RETURNING *`,
+          ids.password(),
+          now,
+          role.seq,
+        ),
         operations: this.applyConfig(branch, options),
       };
     });
@@ -790,8 +802,8 @@ export class Store {
     if (!this.liveRole(branch.id, owner))
       throw invalid(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
     const lsn = advance ? this.history.advance(branch.id, at) : this.history.head(branch.id);
-    const info = this.run(
-      `INSERT INTO databases (branch_id, name, owner_name, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?)`,
+    return this.sql.returning<DatabaseRow>(
+      `INSERT INTO databases (branch_id, name, owner_name, created_at, updated_at, created_lsn) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
       branch.id,
       name,
       owner,
@@ -799,7 +811,6 @@ export class Store {
       at,
       lsn,
     );
-    return this.get<DatabaseRow>(`SELECT * FROM databases WHERE id = ?`, info.lastInsertRowid)!;
   }
 
   private assertNoDatabase(branch: BranchRow, name: string): void {
