@@ -278,8 +278,8 @@ describe('page and API headers', () => {
     s = await start();
   });
 
-  it.each(['/', '/projects/any/settings/users?branch=br-x', '/api/v2/users/me', '/api/v2/nope'])(
-    '%s carries the CSP and hardening headers',
+  it.each(['/', '/projects/any/settings/users?branch=br-x'])(
+    'the page %s carries its CSP and the hardening headers',
     async (p) => {
       const res = await send(s.url, 'GET', p, { headers: auth });
       const csp = String(res.headers['content-security-policy']);
@@ -296,6 +296,22 @@ describe('page and API headers', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    },
+  );
+
+  it.each(['/api/v2/users/me', '/api/v2/nope', '/__neon-local/faults'])(
+    'the API answer %s allows nothing to run or frame it, and is not sniffed',
+    async (p) => {
+      const res = await send(s.url, 'GET', p, { headers: auth });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/script-src/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
     },
   );
 
