@@ -39,4 +39,12 @@ describe('RememberedRoutes', () => {
     }
     expect(await (await a.request('/projects/p/roles/r0')).text()).toBe('p/r0');
   });
+
+  it('matches paths too long to remember, each time', async () => {
+    const a = app();
+    const long = 'n'.repeat(600);
+    for (let i = 0; i < 2; i++) {
+      expect(await (await a.request(`/projects/p/roles/${long}${i}`)).text()).toBe(`p/${long}${i}`);
+    }
+  });
 });

@@ -5,6 +5,12 @@ import { TrieRouter } from 'hono/router/trie-router';
 
 /** Distinct method + path pairs remembered before the memory starts over. */
 const REMEMBERED = 2048;
+/**
+ * Longer paths are matched each time, not remembered: the API's longest (a role's
+ * reset_password with a 63-byte name percent-encoded) is about 300 characters, and the
+ * memory stays under a megabyte whatever paths a client makes up.
+ */
+const LONGEST_REMEMBERED = 512;
 
 /**
  * Hono's own router (RegExpRouter, or TrieRouter where our routes rule it out: a static
@@ -28,6 +34,7 @@ export class RememberedRoutes<T> implements Router<T> {
   }
 
   match(method: string, path: string): Result<T> {
+    if (path.length > LONGEST_REMEMBERED) return this.router.match(method, path);
     const key = `${method} ${path}`;
     let result = this.matches.get(key);
     if (!result) {
