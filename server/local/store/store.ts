@@ -625,24 +625,12 @@ export class Store {
     return row;
   }
 
-  private assertNoRole(branch: BranchRow, name: string): void {
-    if (
-      this.get(
-        `SELECT 1 FROM roles WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
-        branch.id,
-        name,
-      )
-    ) {
-      throw conflict(`role ${JSON.stringify(name)} already exists on branch ${branch.id}`);
-    }
-  }
-
   private insertRole(
     branch: BranchRow,
     name: string,
     o: { protected?: boolean; noLogin?: boolean; at: number; advance?: boolean },
   ): RoleRow {
-    this.assertNoRole(branch, name);
+    this.assertNoLive('role', branch, name);
     const lsn =
       o.advance === false ? this.history.head(branch.id) : this.history.advance(branch.id, o.at);
     return this.sql.returning<RoleRow>(
@@ -669,7 +657,7 @@ export class Store {
   ): Mutation<RoleRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
-      this.assertNoRole(branch, name);
+      this.assertNoLive('role', branch, name);
       this.assertRoom(
         'rolesPerBranch',
         `FROM roles WHERE branch_id = ? AND deleted_lsn IS NULL`,
@@ -798,7 +786,7 @@ export class Store {
     at: number,
     advance = true,
   ): DatabaseRow {
-    this.assertNoDatabase(branch, name);
+    this.assertNoLive('database', branch, name);
     if (!this.liveRole(branch.id, owner))
       throw invalid(`owner role ${JSON.stringify(owner)} does not exist on branch ${branch.id}`);
     const lsn = advance ? this.history.advance(branch.id, at) : this.history.head(branch.id);
@@ -813,15 +801,17 @@ export class Store {
     );
   }
 
-  private assertNoDatabase(branch: BranchRow, name: string): void {
+  /** Refuses a second live role or database of the same name on the branch (409). */
+  private assertNoLive(kind: 'role' | 'database', branch: BranchRow, name: string): void {
+    const table = kind === 'role' ? 'roles' : 'databases';
     if (
       this.get(
-        `SELECT 1 FROM databases WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
+        `SELECT 1 FROM ${table} WHERE branch_id = ? AND name = ? AND deleted_lsn IS NULL`,
         branch.id,
         name,
       )
     ) {
-      throw conflict(`database ${JSON.stringify(name)} already exists on branch ${branch.id}`);
+      throw conflict(`${kind} ${JSON.stringify(name)} already exists on branch ${branch.id}`);
     }
   }
 
@@ -833,7 +823,7 @@ export class Store {
   ): Mutation<DatabaseRow> {
     return this.transaction(() => {
       const branch = this.branch(projectId, branchId);
-      this.assertNoDatabase(branch, input.name);
+      this.assertNoLive('database', branch, input.name);
       this.assertRoom(
         'databasesPerBranch',
         `FROM databases WHERE branch_id = ? AND deleted_lsn IS NULL`,
