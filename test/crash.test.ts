@@ -36,7 +36,10 @@ it('with computes: Postgres agrees with the store after every kill, and no Postg
   expect(report.postgresDisagreements).toBe(0);
   expect(report.orphans).toBe(0);
   expect(report.stuckOperations).toBe(0);
-  // Postgres was compared after each restart, and changes reached it.
-  expect(report.postgresChecks).toBeGreaterThanOrEqual(report.kills * 2);
+  // Postgres was compared (both branches) after each restart, and changes reached it. A kill
+  // while the server was starting is followed by the next start, not by a comparison of its own.
+  expect(report.postgresChecks).toBeGreaterThanOrEqual(
+    (report.kills - report.killsDuringStartup) * 2,
+  );
   expect(report.acknowledged.creates + report.acknowledged.resets).toBeGreaterThan(0);
 }, 300_000);
