@@ -51,7 +51,7 @@ export async function copyHead(
 async function onlineBackup(
   parent: Cluster,
   to: string,
-  lap: (name: string) => void,
+  lap: (name: string) => void = () => {},
 ): Promise<{ startLsn: string; endLsn: string }> {
   return parent.withSession(async (session) => {
     const started = await session.query<{ lsn: string }>(
@@ -107,7 +107,7 @@ export async function takeRecentBase(parent: Cluster): Promise<string> {
   const temp = `${layout.recentBase}.tmp`;
   fs.rmSync(temp, { recursive: true, force: true });
   try {
-    const lsns = await onlineBackup(parent, temp, () => {});
+    const lsns = await onlineBackup(parent, temp);
     fs.rmSync(recentBaseFile(layout), { force: true });
     fs.rmSync(layout.recentBase, { recursive: true, force: true });
     fs.renameSync(temp, layout.recentBase);

@@ -106,21 +106,20 @@ export class Sqlite {
   }
 
   run(sql: string, ...params: unknown[]): Database.RunResult {
-    try {
-      const result = this.stmt(sql).run(...params);
-      if (!this.db.inTransaction) this.committed(); // autocommitted
-      return result;
-    } catch (err) {
-      throw translated(err);
-    }
+    return this.write(sql, (s) => s.run(...params));
   }
 
-  /** A write that answers a row (`… RETURNING`), kept and translated as `run` is. */
+  /** A write that answers a row (`… RETURNING`). */
   returning<T>(sql: string, ...params: unknown[]): T {
+    return this.write(sql, (s) => s.get(...params) as T);
+  }
+
+  /** Runs one write statement: an autocommitted one is noted as a commit, a full disk translated. */
+  private write<R>(sql: string, exec: (statement: Database.Statement) => R): R {
     try {
-      const row = this.stmt(sql).get(...params) as T;
+      const result = exec(this.stmt(sql));
       if (!this.db.inTransaction) this.committed(); // autocommitted
-      return row;
+      return result;
     } catch (err) {
       throw translated(err);
     }
